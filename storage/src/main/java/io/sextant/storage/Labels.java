@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,7 +16,7 @@ import java.util.function.BiConsumer;
  * <p>Names follow Prometheus 3: any non-empty valid UTF-8 string is accepted; {@link
  * #isLegacyName(String)} tells whether a name also fits the classic {@code [a-zA-Z_][a-zA-Z0-9_]*}.
  */
-public final class Labels implements Comparable<Labels>, Iterable<Labels.Label> {
+public final class Labels implements Comparable<Labels> {
     public static final String METRIC_NAME = "__name__";
     public static final Labels EMPTY = new Labels(new String[0]);
 
@@ -189,28 +187,6 @@ public final class Labels implements Comparable<Labels>, Iterable<Labels.Label> 
         for (int i = 0; i < pairs.length; i += 2) {
             consumer.accept(pairs[i], pairs[i + 1]);
         }
-    }
-
-    @Override
-    public Iterator<Label> iterator() {
-        return new Iterator<>() {
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                return i < pairs.length;
-            }
-
-            @Override
-            public Label next() {
-                if (i >= pairs.length) {
-                    throw new NoSuchElementException();
-                }
-                Label l = new Label(pairs[i], pairs[i + 1]);
-                i += 2;
-                return l;
-            }
-        };
     }
 
     public List<Label> asList() {

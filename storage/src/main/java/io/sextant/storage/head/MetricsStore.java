@@ -1,0 +1,677 @@
+package io.sextant.storage.head;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sextant.storage.AppendResult;
+import io.sextant.storage.ErrorCode;
+import io.sextant.storage.Exemplar;
+import io.sextant.storage.Labels;
+import io.sextant.storage.Matcher;
+import io.sextant.storage.MetricMetadata;
+import io.sextant.storage.MetricsWriter;
+import io.sextant.storage.Querier;
+import io.sextant.storage.Samples;
+import io.sextant.storage.SelectHints;
+import io.sextant.storage.Series;
+import io.sextant.storage.SextantException;
+import io.sextant.storage.WriteBatch;
+import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.wal.WriteAheadLog;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory metrics head of all tenants, made durable by a write-ahead log. It is both the {@link
+ * MetricsWriter} the ingest protocols commit to and the {@link Querier} the read APIs use.
+ *
+ * <p>Commits are serialised by one lock that covers applying a batch to the head and appending its record
+ * to the WAL, so the log order is the apply order and replay rebuilds exactly the same head. The expensive
+ * parts of ingest (decompression, decoding, series resolution) run outside the lock in the callers' threads,
+ * and the fsync wait runs outside it too, so concurrent commits share fsyncs.
+ */
+public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetricsStore.class);
+    private static final int MAX_ERRORS = 10;
+    private static final int CHECKPOINT_RECORD_BYTES = 1 << 20;
+
+    private final StoreOptions options;
+    private final WriteAheadLog wal;
+    private final LongSupplier clock;
+    private final Map<String, TenantHead> tenants = new ConcurrentHashMap<>();
+    private final Map<String, TenantWriter> writers = new ConcurrentHashMap<>();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final RecordCodec.Writer record = new RecordCodec.Writer();
+    private MemSeries[] entries = new MemSeries[256];
+    private final Telemetry telemetry;
+    private final Telemetry.Counter appended;
+    private final Telemetry.Counter rejectedOutOfOrder;
+    private final Telemetry.Counter rejectedDuplicate;
+    private final Telemetry.Counter rejectedTooOld;
+    private final Telemetry.Counter rejectedFuture;
+    private final Telemetry.Counter duplicatesIgnored;
+    private final Telemetry.Counter seriesCreated;
+    private final Telemetry.Counter replayCorrupt;
+    private final Telemetry.Counter checkpoints;
+    private final Telemetry.Histogram checkpointDuration;
+    private volatile boolean ready;
+    private volatile boolean closed;
+    private volatile long replaySamples;
+
+    /**
+     * Creates a store over an opened (not yet replayed) WAL. Call {@link #replay()} before writing; until it
+     * finishes, writes fail with {@link ErrorCode#UNAVAILABLE}.
+     */
+    public MetricsStore(StoreOptions options, WriteAheadLog wal, Telemetry telemetry, LongSupplier clock) {
+        this.options = requireNonNull(options, "options is null");
+        this.wal = requireNonNull(wal, "wal is null");
+        this.telemetry = requireNonNull(telemetry, "telemetry is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        String help = "Samples refused by the head, by reason.";
+        appended = telemetry.counter("sextant_head_samples_appended_total", "Samples appended to the head.");
+        rejectedOutOfOrder = telemetry.counter("sextant_head_samples_rejected_total", help, "reason", "out_of_order");
+        rejectedDuplicate =
+                telemetry.counter("sextant_head_samples_rejected_total", help, "reason", "duplicate_timestamp");
+        rejectedTooOld = telemetry.counter("sextant_head_samples_rejected_total", help, "reason", "too_old");
+        rejectedFuture = telemetry.counter("sextant_head_samples_rejected_total", help, "reason", "too_far_in_future");
+        duplicatesIgnored = telemetry.counter(
+                "sextant_head_samples_duplicate_ignored_total", "Exact duplicate samples accepted without change.");
+        seriesCreated = telemetry.counter("sextant_head_series_created_total", "Series created in the head.");
+        replayCorrupt = telemetry.counter(
+                "sextant_head_replay_corrupt_records_total", "WAL records the head could not apply during replay.");
+        checkpoints = telemetry.counter("sextant_head_checkpoints_total", "Head checkpoints written.");
+        checkpointDuration = telemetry.histogram(
+                "sextant_head_checkpoint_duration_seconds",
+                "Time to write a head checkpoint.",
+                Telemetry.LATENCY_BUCKETS);
+        telemetry.gauge("sextant_head_ready", "1 once WAL replay has finished.", () -> ready ? 1 : 0);
+        telemetry.gauge("sextant_head_replay_samples", "Samples replayed from the WAL so far.", () -> replaySamples);
+        telemetry.gauge("sextant_head_tenants", "Tenants with data in the head.", tenants::size);
+        telemetry.gauge(
+                "sextant_head_memory_bytes",
+                "Estimated bytes held by the head (samples, labels, index).",
+                () -> stats().estimatedBytes());
+        telemetry.gauge("sextant_head_samples", "Samples held by the head, all tenants.", () -> stats().samples());
+        telemetry.gauge("sextant_head_series", "Series in the head, all tenants.", () -> {
+            long n = 0;
+            for (TenantHead t : tenants.values()) {
+                n += t.seriesCount();
+            }
+            return n;
+        });
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    /** Replays the WAL into the head, then marks the store ready. Logs progress. */
+    public void replay() {
+        long start = System.nanoTime();
+        log.info("replaying WAL");
+        WriteAheadLog.ReplayStats stats;
+        commitLock.lock();
+        try {
+            stats = wal.replay((type, buf, off, len, fromCheckpoint) -> {
+                if (type != RecordCodec.BATCH) {
+                    replayCorrupt.inc();
+                    log.error("skipping WAL record of unknown type {}", type);
+                    return;
+                }
+                try {
+                    apply(new RecordCodec.Reader(buf, off, len));
+                } catch (SextantException e) {
+                    replayCorrupt.inc();
+                    log.error("skipping WAL record the head cannot apply: {}", e.getMessage());
+                }
+            });
+        } finally {
+            commitLock.unlock();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long series = 0;
+        for (TenantHead t : tenants.values()) {
+            series += t.seriesCount();
+        }
+        log.info(
+                "WAL replay finished in {} s: {} records, {} MB, {} samples, {} series, {} tenants; torn tail bytes cut {}, corrupt records skipped {}",
+                String.format("%.2f", seconds),
+                stats.records(),
+                stats.bytes() >> 20,
+                replaySamples,
+                series,
+                tenants.size(),
+                stats.tornTailBytesTruncated(),
+                stats.corruptRecordsSkipped() + (long) replayCorrupt.get());
+        ready = true;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Syncs and closes the WAL. Commits after close fail with {@link ErrorCode#UNAVAILABLE}. */
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ready = false;
+        } finally {
+            commitLock.unlock();
+        }
+        wal.close();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public TenantWriter tenant(String tenant) {
+        requireNonNull(tenant, "tenant is null");
+        TenantWriter w = writers.get(tenant);
+        if (w == null) {
+            TenantHead head = head(tenant);
+            w = writers.computeIfAbsent(tenant, t -> new TenantWriter() {
+                @Override
+                public int seriesRef(byte[] key, int off, int len, long hash) {
+                    return head.keyCache.get(key, off, len, hash);
+                }
+
+                @Override
+                public AppendResult commit(WriteBatch batch) {
+                    return MetricsStore.this.commit(head, batch);
+                }
+            });
+        }
+        return w;
+    }
+
+    private TenantHead head(String tenant) {
+        TenantHead h = tenants.get(tenant);
+        if (h != null) {
+            return h;
+        }
+        return tenants.computeIfAbsent(tenant, t -> {
+            TenantHead created = new TenantHead(t, options.exemplarsPerTenant());
+            telemetry.gauge(
+                    "sextant_head_tenant_series", "Series in the head per tenant.", created::seriesCount, "tenant", t);
+            return created;
+        });
+    }
+
+    private AppendResult commit(TenantHead th, WriteBatch batch) {
+        if (!ready) {
+            throw new SextantException(
+                    ErrorCode.UNAVAILABLE,
+                    closed ? "the store is shutting down" : "the store is still replaying its WAL");
+        }
+        long now = clock.getAsLong();
+        long minValid = now - options.retention().toMillis();
+        long maxValid = now + options.maxFuture().toMillis();
+        long window = options.outOfOrderWindow().toMillis();
+        int accepted = 0;
+        int ignored = 0;
+        int ooo = 0;
+        int dupTs = 0;
+        int tooOld = 0;
+        int future = 0;
+        int exemplarsKept = 0;
+        int exemplarsRejected = 0;
+        int newSeries = 0;
+        List<String> errors = new ArrayList<>();
+        long seq = -1;
+        commitLock.lock();
+        try {
+            if (closed || !ready) {
+                throw new SextantException(ErrorCode.UNAVAILABLE, "the store is shutting down");
+            }
+            RecordCodec.Writer w = record;
+            w.reset();
+            w.u8(RecordCodec.VERSION);
+            w.string(th.tenant);
+            int seriesCountAt = w.reserveCount();
+            int seriesCount = batch.seriesCount();
+            if (entries.length < seriesCount) {
+                entries = new MemSeries[Math.max(seriesCount, entries.length * 2)];
+            }
+            MemSeries[] resolved = entries;
+            for (int e = 0; e < seriesCount; e++) {
+                int ref = batch.ref(e);
+                MemSeries s;
+                if (ref >= 0) {
+                    s = th.get(ref);
+                    if (s == null) {
+                        throw new SextantException(ErrorCode.INTERNAL, "batch names unknown series ref " + ref);
+                    }
+                } else {
+                    Labels labels = batch.labels(e);
+                    s = th.byLabels(labels);
+                    if (s == null) {
+                        s = th.create(labels);
+                        w.varint(s.ref);
+                        w.labels(s.labels);
+                        newSeries++;
+                    }
+                    if (batch.hasKey(e)) {
+                        th.keyCache.put(
+                                batch.keyArena(), batch.keyOffset(e), batch.keyLength(e), batch.keyHash(e), s.ref);
+                    }
+                }
+                resolved[e] = s;
+            }
+            w.patchCount(seriesCountAt, newSeries);
+
+            int n = batch.sampleCount();
+            long base = n > 0 ? batch.timestamp(0) : 0;
+            w.zigzag(base);
+            int samplesAt = w.reserveCount();
+            for (int i = 0; i < n; i++) {
+                MemSeries s = resolved[batch.sampleSeries(i)];
+                long t = batch.timestamp(i);
+                double v = batch.value(i);
+                if (t < minValid) {
+                    tooOld++;
+                    addError(errors, s, t, "sample is older than the retention of " + options.retention());
+                    continue;
+                }
+                if (t > maxValid) {
+                    future++;
+                    addError(errors, s, t, "sample is more than " + options.maxFuture() + " in the future");
+                    continue;
+                }
+                switch (s.append(t, v, window)) {
+                    case MemSeries.APPENDED -> {
+                        accepted++;
+                        w.varint(s.ref);
+                        w.zigzag(t - base);
+                        w.fixed64(Double.doubleToRawLongBits(v));
+                    }
+                    case MemSeries.DUPLICATE_IGNORED -> ignored++;
+                    case MemSeries.OUT_OF_ORDER -> {
+                        ooo++;
+                        addError(
+                                errors,
+                                s,
+                                t,
+                                "out of order sample: older than the newest sample (" + s.maxTime()
+                                        + ") minus the out-of-order window " + options.outOfOrderWindow());
+                    }
+                    default -> {
+                        dupTs++;
+                        addError(errors, s, t, "duplicate sample for timestamp with a different value");
+                    }
+                }
+            }
+            w.patchCount(samplesAt, accepted);
+
+            int exemplarsAt = w.reserveCount();
+            for (WriteBatch.EntryExemplar ee : batch.exemplars()) {
+                MemSeries s = resolved[ee.entry()];
+                Exemplar ex = ee.exemplar();
+                if (ex.timestampMs() < minValid || ex.timestampMs() > maxValid || !th.addExemplar(s, ex)) {
+                    exemplarsRejected++;
+                    continue;
+                }
+                exemplarsKept++;
+                w.varint(s.ref);
+                w.zigzag(ex.timestampMs());
+                w.fixed64(Double.doubleToRawLongBits(ex.value()));
+                w.labels(ex.labels());
+            }
+            w.patchCount(exemplarsAt, exemplarsKept);
+
+            List<MetricMetadata> metadata = batch.metadata();
+            w.varint(metadata.size());
+            for (MetricMetadata m : metadata) {
+                th.addMetadata(m);
+                w.u8(m.type().ordinal());
+                w.string(m.metricFamilyName());
+                w.string(m.help());
+                w.string(m.unit());
+            }
+            if (newSeries > 0 || accepted > 0 || exemplarsKept > 0 || !metadata.isEmpty()) {
+                seq = wal.append(RecordCodec.BATCH, w.buf, 0, w.pos);
+            }
+            java.util.Arrays.fill(resolved, 0, seriesCount, null);
+        } finally {
+            commitLock.unlock();
+        }
+        if (seq >= 0) {
+            wal.awaitDurable(seq);
+        }
+        appended.add(accepted);
+        duplicatesIgnored.add(ignored);
+        rejectedOutOfOrder.add(ooo);
+        rejectedDuplicate.add(dupTs);
+        rejectedTooOld.add(tooOld);
+        rejectedFuture.add(future);
+        seriesCreated.add(newSeries);
+        return new AppendResult(
+                accepted, ignored, ooo, dupTs, tooOld, future, exemplarsKept, exemplarsRejected, newSeries, errors);
+    }
+
+    private static void addError(List<String> errors, MemSeries s, long t, String what) {
+        if (errors.size() < MAX_ERRORS) {
+            errors.add(what + ": series " + abbreviate(s.labels.toString()) + ", timestamp " + t);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 256 ? s : s.substring(0, 256) + "...";
+    }
+
+    /** Applies one BATCH record during replay with insert-if-absent semantics (see RECORDS.md). */
+    private void apply(RecordCodec.Reader r) {
+        int version = r.u8();
+        if (version != RecordCodec.VERSION) {
+            throw new SextantException(ErrorCode.INTERNAL, "unknown batch record version " + version);
+        }
+        TenantHead th = head(r.string());
+        int newSeries = r.count();
+        for (int i = 0; i < newSeries; i++) {
+            int ref = (int) r.varint();
+            Labels labels = r.labels();
+            if (th.createWithRef(ref, labels) == null) {
+                replayCorrupt.inc();
+                log.error("WAL names series ref {} of tenant {} with conflicting labels {}", ref, th.tenant, labels);
+            }
+        }
+        long base = r.zigzag();
+        int samples = r.count();
+        long applied = 0;
+        for (int i = 0; i < samples; i++) {
+            int ref = (int) r.varint();
+            long t = base + r.zigzag();
+            double v = Double.longBitsToDouble(r.fixed64());
+            MemSeries s = th.get(ref);
+            if (s == null) {
+                replayCorrupt.inc();
+                continue;
+            }
+            s.append(t, v, Long.MAX_VALUE);
+            applied++;
+        }
+        replaySamples += applied;
+        int exemplars = r.count();
+        for (int i = 0; i < exemplars; i++) {
+            int ref = (int) r.varint();
+            long t = r.zigzag();
+            double v = Double.longBitsToDouble(r.fixed64());
+            Labels labels = r.labels();
+            MemSeries s = th.get(ref);
+            if (s != null) {
+                th.addExemplar(s, new Exemplar(labels, v, t));
+            }
+        }
+        int metadata = r.count();
+        for (int i = 0; i < metadata; i++) {
+            MetricMetadata.Type type = r.metadataType();
+            th.addMetadata(new MetricMetadata(r.string(), type, r.string(), r.string()));
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoint and retention
+
+    /**
+     * Drops samples older than the retention from the head, then writes a checkpoint of the whole head so
+     * the WAL segments before it can be deleted.
+     */
+    public void checkpoint() {
+        long start = System.nanoTime();
+        long minValid = clock.getAsLong() - options.retention().toMillis();
+        long dropped = 0;
+        for (TenantHead th : tenants.values()) {
+            for (MemSeries s : th.allSeries()) {
+                dropped += s.truncateBefore(minValid);
+            }
+        }
+        long walBefore = wal.diskBytes();
+        wal.checkpoint(sink -> {
+            RecordCodec.Writer w = new RecordCodec.Writer();
+            for (TenantHead th : tenants.values()) {
+                writeCheckpoint(th, w, sink);
+            }
+        });
+        checkpoints.inc();
+        checkpointDuration.observeNanos(System.nanoTime() - start);
+        log.info(
+                "head checkpoint written in {} ms: WAL {} MB -> {} MB, {} samples past retention dropped",
+                (System.nanoTime() - start) / 1_000_000,
+                walBefore >> 20,
+                wal.diskBytes() >> 20,
+                dropped);
+    }
+
+    /** Whether the WAL has grown past the configured checkpoint size. */
+    public boolean checkpointDue() {
+        return wal.diskBytes() > options.checkpointWalBytes();
+    }
+
+    private static void writeCheckpoint(TenantHead th, RecordCodec.Writer w, WriteAheadLog.RecordSink sink) {
+        List<MemSeries> series = th.allSeries();
+        int i = 0;
+        boolean metadataWritten = false;
+        while (i < series.size() || !metadataWritten) {
+            w.reset();
+            w.u8(RecordCodec.VERSION);
+            w.string(th.tenant);
+            int from = i;
+            int seriesAt = w.reserveCount();
+            int count = 0;
+            // Series definitions first, then their samples: a record stays self-contained.
+            List<Samples> copies = new ArrayList<>();
+            int approxBytes = 0;
+            while (i < series.size() && (count == 0 || approxBytes < CHECKPOINT_RECORD_BYTES)) {
+                MemSeries s = series.get(i++);
+                w.varint(s.ref);
+                w.labels(s.labels);
+                Samples copy = s.copy(Long.MIN_VALUE, Long.MAX_VALUE);
+                copies.add(copy);
+                approxBytes += 20 * copy.count() + 64;
+                count++;
+            }
+            w.patchCount(seriesAt, count);
+            w.zigzag(0);
+            int samplesAt = w.reserveCount();
+            int samples = 0;
+            for (int k = 0; k < count; k++) {
+                MemSeries s = series.get(from + k);
+                Samples c = copies.get(k);
+                for (int j = 0; j < c.count(); j++) {
+                    w.varint(s.ref);
+                    w.zigzag(c.timestamps()[j]);
+                    w.fixed64(Double.doubleToRawLongBits(c.values()[j]));
+                    samples++;
+                }
+            }
+            w.patchCount(samplesAt, samples);
+            int exemplarsAt = w.reserveCount();
+            int exemplars = 0;
+            boolean last = i >= series.size();
+            if (last) {
+                for (Map.Entry<Integer, Exemplar> e : th.exemplars().all()) {
+                    w.varint(e.getKey());
+                    w.zigzag(e.getValue().timestampMs());
+                    w.fixed64(Double.doubleToRawLongBits(e.getValue().value()));
+                    w.labels(e.getValue().labels());
+                    exemplars++;
+                }
+            }
+            w.patchCount(exemplarsAt, exemplars);
+            if (last) {
+                List<MetricMetadata> all = new ArrayList<>();
+                th.metadata().values().forEach(all::addAll);
+                w.varint(all.size());
+                for (MetricMetadata m : all) {
+                    w.u8(m.type().ordinal());
+                    w.string(m.metricFamilyName());
+                    w.string(m.help());
+                    w.string(m.unit());
+                }
+                metadataWritten = true;
+            } else {
+                w.varint(0);
+            }
+            sink.write(RecordCodec.BATCH, w.buf, 0, w.pos);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public List<Series> select(String tenant, List<Matcher> matchers, long mint, long maxt, SelectHints hints) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null) {
+            return List.of();
+        }
+        RoaringBitmap refs = th.index.select(matchers);
+        List<Series> out = new ArrayList<>();
+        IntIterator it = refs.getIntIterator();
+        while (it.hasNext()) {
+            MemSeries s = th.get(it.next());
+            if (s == null) {
+                continue;
+            }
+            if (hints.withSamples()) {
+                Samples samples = s.copy(mint, maxt);
+                if (samples.count() > 0) {
+                    out.add(new Series(s.labels, samples));
+                }
+            } else if (s.overlaps(mint, maxt)) {
+                out.add(new Series(s.labels, Samples.EMPTY));
+            }
+        }
+        out.sort(Comparator.comparing(Series::labels));
+        if (hints.limit() > 0 && out.size() > hints.limit()) {
+            return out.subList(0, hints.limit());
+        }
+        return out;
+    }
+
+    private RoaringBitmap selectAny(TenantHead th, List<List<Matcher>> matcherSets) {
+        if (matcherSets.isEmpty()) {
+            return th.index.select(List.of());
+        }
+        RoaringBitmap refs = new RoaringBitmap();
+        for (List<Matcher> set : matcherSets) {
+            refs.or(th.index.select(set));
+        }
+        return refs;
+    }
+
+    @Override
+    public List<String> labelNames(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null) {
+            return List.of();
+        }
+        TreeSet<String> names = new TreeSet<>();
+        IntIterator it = selectAny(th, matcherSets).getIntIterator();
+        while (it.hasNext()) {
+            MemSeries s = th.get(it.next());
+            if (s != null && s.overlaps(mint, maxt)) {
+                for (int i = 0; i < s.labels.size(); i++) {
+                    names.add(s.labels.name(i));
+                }
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public List<String> labelValues(String tenant, String name, List<List<Matcher>> matcherSets, long mint, long maxt) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (matcherSets.isEmpty()) {
+            for (Map.Entry<String, RoaringBitmap> e : th.index.values(name)) {
+                IntIterator it = e.getValue().getIntIterator();
+                while (it.hasNext()) {
+                    MemSeries s = th.get(it.next());
+                    if (s != null && s.overlaps(mint, maxt)) {
+                        out.add(e.getKey());
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+        TreeSet<String> values = new TreeSet<>();
+        IntIterator it = selectAny(th, matcherSets).getIntIterator();
+        while (it.hasNext()) {
+            MemSeries s = th.get(it.next());
+            if (s != null && s.overlaps(mint, maxt)) {
+                String v = s.labels.get(name);
+                if (!v.isEmpty()) {
+                    values.add(v);
+                }
+            }
+        }
+        out.addAll(values);
+        return out;
+    }
+
+    @Override
+    public Map<String, List<MetricMetadata>> metadata(String tenant) {
+        TenantHead th = tenants.get(tenant);
+        return th == null ? Map.of() : th.metadata();
+    }
+
+    @Override
+    public List<SeriesExemplars> exemplars(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null) {
+            return List.of();
+        }
+        Map<Integer, List<Exemplar>> byRef = th.exemplars().collect(selectAny(th, matcherSets), mint, maxt);
+        List<SeriesExemplars> out = new ArrayList<>();
+        byRef.forEach((ref, list) -> {
+            MemSeries s = th.get(ref);
+            if (s != null) {
+                out.add(new SeriesExemplars(s.labels, list));
+            }
+        });
+        out.sort(Comparator.comparing(SeriesExemplars::labels));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    /** Head size figures for telemetry and benchmarks. */
+    public record HeadStats(int tenants, long series, long samples, long estimatedBytes) {}
+
+    public HeadStats stats() {
+        long series = 0;
+        long samples = 0;
+        long bytes = 0;
+        for (TenantHead th : tenants.values()) {
+            series += th.seriesCount();
+            for (MemSeries s : th.allSeries()) {
+                samples += s.count();
+            }
+            bytes += th.estimateBytes();
+        }
+        return new HeadStats(tenants.size(), series, samples, bytes);
+    }
+
+    /** Tenants that have data, sorted. */
+    public List<String> tenants() {
+        return new ArrayList<>(new TreeSet<>(tenants.keySet()));
+    }
+
+    public long walDiskBytes() {
+        return wal.diskBytes();
+    }
+}
