@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Remote-write ingest comparison: Sextant vs Prometheus vs VictoriaMetrics on this machine, same run.
+#
+# For each repeat and each target (interleaved, so background noise hits all targets alike): start the server
+# on a free 127.0.0.1 port with a fresh temp data dir, wait until ready, run the load tool
+# (io.sextant.bench.load.RemoteWriteLoad, same seed => same data for every target), keep its RESULT line,
+# stop the server (SIGTERM, SIGKILL after a timeout), delete the data dir. Then print a markdown table.
+#
+# usage: bench/ingest-compare.sh [--series N] [--connections N] [--repeats N] [--duration 2h]
+#                                [--targets sextant,prometheus,victoriametrics] [--out DIR] [--no-build]
+#                                [--fsync-check]
+#   --fsync-check  additionally run each target once under `strace -f -c` to count fsync-family syscalls
+#                  (not used for the figures: ptrace slows the server down).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SERIES=10000
+CONNECTIONS=4
+REPEATS=3
+DURATION=2h
+SEED=42
+TARGETS="sextant,prometheus,victoriametrics"
+OUT=""
+BUILD=1
+FSYNC_CHECK=0
+STOP_TIMEOUT=30
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --series) SERIES="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --repeats) REPEATS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --seed) SEED="$2"; shift 2 ;;
+    --targets) TARGETS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --fsync-check) FSYNC_CHECK=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+WORK="$(mktemp -d /tmp/sextant-ingest-compare.XXXXXX)"
+[[ -n "$OUT" ]] || OUT="$WORK/out"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+SERVER_PID=""
+
+stop_server() {
+  local pid="$1"
+  [[ -n "$pid" ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 $((STOP_TIMEOUT * 10))); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "  pid $pid did not stop in ${STOP_TIMEOUT}s: SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_server "$SERVER_PID"
+  SERVER_PID=""
+  # keep logs and results if --out was given outside the temp dir
+  find "$WORK" -mindepth 1 -maxdepth 1 -name 'data-*' -exec rm -rf {} + 2>/dev/null || true
+  if [[ "$OUT" == "$WORK/out" ]]; then
+    echo "results and logs were in $OUT (deleted; pass --out DIR to keep them)"
+    rm -rf "$WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p
+  while true; do
+    p=$(( 20000 + RANDOM % 40000 ))
+    if ! ss -Hltn "sport = :$p" | grep -q .; then
+      echo "$p"
+      return
+    fi
+  done
+}
+
+wait_ready() {
+  local url="$1" pid="$2" name="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "  $name exited before it was ready" >&2
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "  $name not ready after 120 s" >&2
+  return 1
+}
+
+# ----------------------------------------------------------------------------- build
+cd "$ROOT"
+SEXTANT_JAR="$ROOT/server/target/sextant.jar"
+HAVE_SEXTANT=0
+if [[ $BUILD -eq 1 ]]; then
+  echo "building bench (storage, ingest, bench)..."
+  mvn -B -q -o -pl storage,ingest,bench -am -DskipTests package
+  if [[ ",$TARGETS," == *",sextant,"* ]]; then
+    if [[ -f server/src/main/java/io/sextant/server/Main.java ]]; then
+      echo "building server..."
+      if mvn -B -q -o -pl server -am -DskipTests package; then
+        HAVE_SEXTANT=1
+      else
+        echo "SKIP sextant: the server module does not build" >&2
+      fi
+    else
+      echo "SKIP sextant: server/src/main/java/io/sextant/server/Main.java does not exist on this branch yet" >&2
+    fi
+  fi
+elif [[ -f "$SEXTANT_JAR" ]]; then
+  HAVE_SEXTANT=1
+fi
+if [[ $HAVE_SEXTANT -eq 1 && ! -f "$SEXTANT_JAR" ]]; then
+  echo "SKIP sextant: $SEXTANT_JAR was not produced" >&2
+  HAVE_SEXTANT=0
+fi
+BENCH_JAR="$ROOT/bench/target/sextant-bench.jar"
+
+# heap for the pre-encoded requests: ~37 bytes/sample measured, x1.6 headroom, + 512 MB
+case "$DURATION" in
+  *h) STEPS=$(( ${DURATION%h} * 3600 / 15 )) ;;
+  *m) STEPS=$(( ${DURATION%m} * 60 / 15 )) ;;
+  *s) STEPS=$(( ${DURATION%s} / 15 )) ;;
+  *) echo "bad --duration $DURATION" >&2; exit 2 ;;
+esac
+HEAP_MB=$(( SERIES * STEPS * 60 / 1048576 + 512 ))
+
+# ----------------------------------------------------------------------------- targets
+start_target() {  # name datadir port -> sets SERVER_PID, READY_URL, EXTRA_ARGS
+  local name="$1" dir="$2" port="$3" log="$4"
+  case "$name" in
+    prometheus)
+      printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' > "$dir.yml"
+      # --query.max-samples raised only so the post-run verification query can count every sample
+      prometheus --web.enable-remote-write-receiver --storage.tsdb.path="$dir" \
+        --web.listen-address="127.0.0.1:$port" --config.file="$dir.yml" \
+        --query.max-samples=500000000 --log.level=warn > "$log" 2>&1 &
+      SERVER_PID=$!
+      READY_URL="http://127.0.0.1:$port/-/ready"
+      EXTRA_ARGS=(--verify promql)
+      ;;
+    victoriametrics)
+      # -search.latencyOffset=0s only so the verification query sees the newest samples
+      victoria-metrics -storageDataPath="$dir" -httpListenAddr="127.0.0.1:$port" -retentionPeriod=1 \
+        -search.latencyOffset=0s -search.maxUniqueTimeseries=2000000 -loggerLevel=WARN > "$log" 2>&1 &
+      SERVER_PID=$!
+      READY_URL="http://127.0.0.1:$port/health"
+      EXTRA_ARGS=(--verify promql --flush-path /internal/force_flush)
+      ;;
+    sextant)
+      java -jar "$SEXTANT_JAR" --data-dir "$dir" --http-port "$port" > "$log" 2>&1 &
+      SERVER_PID=$!
+      READY_URL="http://127.0.0.1:$port/-/ready"
+      EXTRA_ARGS=(--verify "${SEXTANT_VERIFY:-none}")
+      ;;
+    *) echo "unknown target $name" >&2; return 1 ;;
+  esac
+}
+
+run_one() {  # name rep [strace]
+  local name="$1" rep="$2" trace="${3:-}"
+  local port dir log
+  port=$(free_port)
+  dir="$WORK/data-$name-$rep"
+  log="$OUT/$name-$rep.server.log"
+  mkdir -p "$dir"
+  start_target "$name" "$dir" "$port" "$log"
+  if ! wait_ready "$READY_URL" "$SERVER_PID" "$name"; then
+    tail -20 "$log" >&2
+    stop_server "$SERVER_PID"; SERVER_PID=""
+    return 1
+  fi
+  local strace_pid=""
+  if [[ -n "$trace" ]]; then
+    strace -f -c -e trace=fsync,fdatasync,sync_file_range,msync,sync,syncfs -o "$OUT/$name.strace" \
+      -p "$SERVER_PID" 2>/dev/null &
+    strace_pid=$!
+    sleep 1
+  fi
+  echo "== $name (repeat $rep, port $port, pid $SERVER_PID)"
+  local status=0
+  java -Xms${HEAP_MB}m -Xmx${HEAP_MB}m -XX:+UseSerialGC -cp "$BENCH_JAR" io.sextant.bench.load.RemoteWriteLoad \
+    --url "http://127.0.0.1:$port/api/v1/write" --target-name "$name" --series "$SERIES" \
+    --duration "$DURATION" --seed "$SEED" --connections "$CONNECTIONS" --pid "$SERVER_PID" \
+    "${EXTRA_ARGS[@]}" > "$OUT/$name-$rep.load.log" 2>&1 || status=$?
+  grep -v '^RESULT ' "$OUT/$name-$rep.load.log" | sed 's/^/  /'
+  if [[ -z "$trace" ]]; then
+    grep '^RESULT ' "$OUT/$name-$rep.load.log" | sed 's/^RESULT //' >> "$RESULTS" || true
+  fi
+  if [[ -n "$strace_pid" ]]; then
+    kill -INT "$strace_pid" 2>/dev/null || true
+    wait "$strace_pid" 2>/dev/null || true
+    echo "  fsync-family syscalls of $name during the run (strace -f -c):"
+    if grep -q total "$OUT/$name.strace" 2>/dev/null; then
+      sed 's/^/    /' "$OUT/$name.strace"
+    else
+      echo "    none (fsync, fdatasync, sync_file_range, msync, sync, syncfs: 0 calls)"
+    fi
+  fi
+  stop_server "$SERVER_PID"; SERVER_PID=""
+  rm -rf "$dir" "$dir.yml"
+  if [[ $status -ne 0 ]]; then
+    echo "  load tool exited with $status (see above: rejected requests or errors)" >&2
+  fi
+}
+
+LIST=()
+IFS=',' read -r -a WANT <<< "$TARGETS"
+for t in "${WANT[@]}"; do
+  if [[ "$t" == sextant && $HAVE_SEXTANT -eq 0 ]]; then
+    continue
+  fi
+  LIST+=("$t")
+done
+if [[ ${#LIST[@]} -eq 0 ]]; then
+  echo "no target to run" >&2
+  exit 1
+fi
+
+echo "series=$SERIES duration=$DURATION connections=$CONNECTIONS repeats=$REPEATS targets=${LIST[*]} heap=${HEAP_MB}m"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for rep in $(seq 1 "$REPEATS"); do
+  for t in "${LIST[@]}"; do
+    run_one "$t" "$rep"
+  done
+done
+if [[ $FSYNC_CHECK -eq 1 ]]; then
+  for t in "${LIST[@]}"; do
+    run_one "$t" fsync trace
+  done
+fi
+
+# ----------------------------------------------------------------------------- table
+java -cp "$BENCH_JAR" io.sextant.bench.load.CompareTable "$RESULTS" | tee "$OUT/table.md"
+cat <<'EOF'
+
+Durability is not the same across targets:
+- Sextant (defaults): every remote-write request is acknowledged only after its WAL record is fsync'ed
+  (group commit: concurrent requests share one fsync).
+- Prometheus 2.42: each append is write()n to the WAL segment file (OS page cache) before the request
+  returns, but fsync only happens when a 128 MiB WAL segment is completed (asynchronously), at checkpoints
+  and at shutdown; acknowledged samples can be lost on power failure / kernel crash (not on a process crash).
+- VictoriaMetrics 1.79: no WAL; rows are buffered in memory, converted to in-memory parts about every second
+  and written to disk as parts every few seconds (the part is fsync'ed when written); acknowledged samples of
+  the last seconds are lost on a process crash or power failure.
+Run with --fsync-check to count each server's fsync-family syscalls during a run.
+EOF
