@@ -45,12 +45,12 @@ final class WalFormat {
     /** Checks the arguments of an append; a payload over the maximum is the caller's error. */
     static void checkRecord(byte[] buf, int off, int len) {
         requireNonNull(buf, "buf is null");
-        Objects.checkFromIndexSize(off, len, buf.length);
         if (len > MAX_PAYLOAD_BYTES) {
             throw new SextantException(
                     ErrorCode.TOO_LARGE,
                     "WAL record of " + len + " bytes exceeds the maximum of " + MAX_PAYLOAD_BYTES + " bytes");
         }
+        Objects.checkFromIndexSize(off, len, buf.length);
     }
 
     static int crc(byte type, byte[] buf, int off, int len) {
