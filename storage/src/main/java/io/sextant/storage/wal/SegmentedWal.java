@@ -231,10 +231,10 @@ public final class SegmentedWal implements WriteAheadLog {
             long index = segmentsAtOpen.get(i);
             if (index != expected) {
                 log.error(
-                        "WAL segments {} to {} are missing from {}: their records are lost",
-                        WalFormat.segmentName(expected),
-                        WalFormat.segmentName(index - 1),
-                        directory);
+                        "WAL in {} is missing {} segment(s) starting with {}: their records are lost",
+                        directory,
+                        index - expected,
+                        WalFormat.segmentName(expected));
                 metrics.corruptions.inc();
             }
             expected = index + 1;
