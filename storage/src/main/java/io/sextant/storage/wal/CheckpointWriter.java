@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
 /**
  * The sink a {@link WriteAheadLog.CheckpointSource} writes to: segment-format files {@code 00000001.wal},
  * {@code 00000002.wal}, ... inside the checkpoint's temporary directory, each closed at about
- * {@code fileBytes} like a segment.
+ * {@code fileBytes} like a segment. Not thread-safe: the source writes from the thread that called
+ * {@code checkpoint}.
  */
 final class CheckpointWriter implements WriteAheadLog.RecordSink {
     private static final int BUFFER_BYTES = 1 << 20;

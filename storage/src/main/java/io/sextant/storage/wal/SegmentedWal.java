@@ -8,6 +8,7 @@ import io.sextant.storage.ErrorCode;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.telemetry.Telemetry;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -749,10 +750,26 @@ public final class SegmentedWal implements WriteAheadLog {
         return bytes;
     }
 
-    /** Makes created, renamed and deleted entries of {@code dir} durable (Linux honours fsync on a directory). */
+    /**
+     * Makes created, renamed and deleted entries of {@code dir} durable (Linux honours fsync on a directory).
+     * Only a {@code FileChannel} can fsync a directory, and an interrupt closes it mid-call; the channel is
+     * private, so the fsync is retried with the interrupt held back and the interrupt restored afterwards.
+     */
     static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    channel.force(true);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import io.sextant.storage.ErrorCode;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.telemetry.Telemetry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,36 @@ class LifecycleTest {
             long seq = wal.append((byte) 1, new byte[16], 10, 6);
             assertThat(seq).isEqualTo(1);
         }
+    }
+
+    @Test
+    void interruptedWritersDoNotBreakTheLog() {
+        WalOptions options = fsyncOptions(dir, 4096);
+        List<WalTestSupport.Rec> written = new ArrayList<>();
+        try (SegmentedWal wal = SegmentedWal.open(options, new Telemetry())) {
+            replay(wal);
+            try {
+                // Enough to rotate segments, whose creation fsyncs the directory, with the interrupt set.
+                for (int i = 0; i < 10; i++) {
+                    Thread.currentThread().interrupt();
+                    byte[] p = WalTestSupport.payload(i, 1500);
+                    wal.awaitDurable(wal.append((byte) 1, p, 0, p.length));
+                    written.add(WalTestSupport.rec(1, p));
+                    assertThat(Thread.currentThread().isInterrupted())
+                            .as("the interrupt is kept for the caller")
+                            .isTrue();
+                }
+                wal.checkpoint(sink -> {});
+            } finally {
+                Thread.interrupted();
+            }
+            byte[] p = WalTestSupport.payload(99, 10);
+            wal.awaitDurable(wal.append((byte) 2, p, 0, p.length));
+            written.clear();
+            written.add(WalTestSupport.rec(2, p));
+        }
+        assertThat(WalTestSupport.reopenAndReplay(options, new Telemetry()).records())
+                .isEqualTo(written);
     }
 
     @Test
