@@ -436,6 +436,11 @@ public final class RemoteWriteLoad {
         return v.toString();
     }
 
+    /** Parses 500ms, 15s, 5m, 2h. */
+    public static long durationMsOf(String s) {
+        return durationMs(s);
+    }
+
     static long durationMs(String s) {
         s = s.trim();
         if (s.endsWith("ms")) {
