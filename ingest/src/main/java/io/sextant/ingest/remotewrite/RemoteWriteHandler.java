@@ -107,19 +107,12 @@ public final class RemoteWriteHandler {
         requireNonNull(telemetry, "telemetry is null");
         this.perThread = ThreadLocal.withInitial(() -> new PerThread(limits));
 
-        String requestsHelp = "Ingest requests by protocol and HTTP status code.";
-        requests204 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "204");
-        requests400 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "400");
-        requests413 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "413");
-        requests415 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "415");
-        requests500 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "500");
-        requests503 =
-                telemetry.counter("sextant_ingest_requests_total", requestsHelp, "protocol", PROTOCOL, "code", "503");
+        requests204 = requests(telemetry, 204);
+        requests400 = requests(telemetry, 400);
+        requests413 = requests(telemetry, 413);
+        requests415 = requests(telemetry, 415);
+        requests500 = requests(telemetry, 500);
+        requests503 = requests(telemetry, 503);
         String samplesHelp = "Samples received by protocol and outcome.";
         samplesAccepted = samples(telemetry, samplesHelp, "accepted");
         samplesOutOfOrder = samples(telemetry, samplesHelp, "rejected_out_of_order");
@@ -147,6 +140,16 @@ public final class RemoteWriteHandler {
                 Telemetry.LATENCY_BUCKETS,
                 "protocol",
                 PROTOCOL);
+    }
+
+    private static Counter requests(Telemetry telemetry, int code) {
+        return telemetry.counter(
+                "sextant_ingest_requests_total",
+                "Ingest requests by protocol and HTTP status code.",
+                "protocol",
+                PROTOCOL,
+                "code",
+                Integer.toString(code));
     }
 
     private static Counter samples(Telemetry telemetry, String help, String result) {
@@ -320,7 +323,7 @@ public final class RemoteWriteHandler {
     }
 
     /** Null when the Content-Type selects remote write 1.0, else why it does not. */
-    static String unsupportedContentType(String contentType) {
+    private static String unsupportedContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             // Remote-write 1.0 senders predating the 2.0 spec may omit it; 1.0 is the default message.
             return null;
@@ -358,7 +361,7 @@ public final class RemoteWriteHandler {
     }
 
     /** Null for snappy (also assumed when the header is missing), else why the encoding is refused. */
-    static String unsupportedEncoding(String contentEncoding) {
+    private static String unsupportedEncoding(String contentEncoding) {
         if (contentEncoding == null
                 || contentEncoding.isBlank()
                 || contentEncoding.trim().toLowerCase(Locale.ROOT).equals("snappy")) {
