@@ -12,6 +12,9 @@
 #   --fsync-check  additionally run each target once under `strace -f -c` to count fsync-family syscalls
 #                  (not used for the figures: ptrace slows the server down).
 set -euo pipefail
+# The whole script is one brace group: bash parses it completely before running, so editing this file
+# while a comparison runs cannot change what the running instance executes.
+{
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SERIES=10000
@@ -128,6 +131,8 @@ if [[ $BUILD -eq 1 ]]; then
   fi
 elif [[ -f "$SEXTANT_JAR" ]]; then
   HAVE_SEXTANT=1
+elif [[ ",$TARGETS," == *",sextant,"* ]]; then
+  echo "SKIP sextant: $SEXTANT_JAR does not exist (run without --no-build to build it)" >&2
 fi
 if [[ $HAVE_SEXTANT -eq 1 && ! -f "$SEXTANT_JAR" ]]; then
   echo "SKIP sextant: $SEXTANT_JAR was not produced" >&2
@@ -170,7 +175,7 @@ start_target() {  # name datadir port -> sets SERVER_PID, READY_URL, EXTRA_ARGS
       java -jar "$SEXTANT_JAR" --data-dir "$dir" --http-port "$port" > "$log" 2>&1 &
       SERVER_PID=$!
       READY_URL="http://127.0.0.1:$port/-/ready"
-      EXTRA_ARGS=(--verify "${SEXTANT_VERIFY:-none}")
+      EXTRA_ARGS=(--verify "${SEXTANT_VERIFY:-series}")
       ;;
     *) echo "unknown target $name" >&2; return 1 ;;
   esac
@@ -202,7 +207,7 @@ run_one() {  # name rep [strace]
     --url "http://127.0.0.1:$port/api/v1/write" --target-name "$name" --series "$SERIES" \
     --duration "$DURATION" --seed "$SEED" --connections "$CONNECTIONS" --pid "$SERVER_PID" \
     "${EXTRA_ARGS[@]}" > "$OUT/$name-$rep.load.log" 2>&1 || status=$?
-  grep -v '^RESULT ' "$OUT/$name-$rep.load.log" | sed 's/^/  /'
+  grep -v -e '^RESULT ' -e '^progress: ' "$OUT/$name-$rep.load.log" | sed 's/^/  /'
   if [[ -z "$trace" ]]; then
     grep '^RESULT ' "$OUT/$name-$rep.load.log" | sed 's/^RESULT //' >> "$RESULTS" || true
   fi
@@ -264,3 +269,5 @@ Durability is not the same across targets:
   the last seconds are lost on a process crash or power failure.
 Run with --fsync-check to count each server's fsync-family syscalls during a run.
 EOF
+exit 0
+}

@@ -49,7 +49,8 @@ public final class RemoteWriteLoad {
               --timeout D               socket timeout (default 120s)
               --compress-threads N      threads for pre-encoding compression (default 2)
               --verify MODE             none | promql: after the run, count series and samples through
-                                        /api/v1/query on the same host (default none)
+                                        /api/v1/query on the same host | series: count series through
+                                        /api/v1/series (default none)
               --flush-path PATH         GET this path before verifying (VictoriaMetrics: /internal/force_flush)
               --encode-only             build and check the requests, print their size, send nothing
             durations: 500ms, 15s, 5m, 2h
@@ -187,9 +188,33 @@ public final class RemoteWriteLoad {
         long machine0 = ProcStats.machineBusyMicros();
         long wall0 = System.nanoTime();
         go.countDown();
+        Thread progressThread = new Thread(
+                () -> {
+                    long last = 0;
+                    while (true) {
+                        try {
+                            Thread.sleep(10_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        long now = acceptedSamples.sum() + rejectedSamples.sum();
+                        System.out.printf(
+                                Locale.ROOT,
+                                "progress: %,d / %,d samples sent (%.0f%%), %,d samples/s%n",
+                                now,
+                                plan.totalSamples,
+                                100.0 * now / plan.totalSamples,
+                                (now - last) / 10);
+                        last = now;
+                    }
+                },
+                "progress");
+        progressThread.setDaemon(true);
+        progressThread.start();
         for (Thread t : threads) {
             t.join();
         }
+        progressThread.interrupt();
         long wallNs = System.nanoTime() - wall0;
         long selfCpu = ProcStats.cpuMicros(self) - selfCpu0;
         long machineBusy = ProcStats.machineBusyMicros() - machine0;
@@ -260,8 +285,15 @@ public final class RemoteWriteLoad {
 
         if (verify.equals("promql")) {
             r.putAll(verifyPromql(url, o.get("flush-path"), plan, durationMs, intervalMs));
+        } else if (verify.equals("series")) {
+            r.putAll(verifySeries(url, plan));
         }
 
+        if (r.containsKey("verified_series")) {
+            boolean ok = ((Long) r.get("verified_series")) == series
+                    && (!r.containsKey("verified_samples") || ((Long) r.get("verified_samples")) == plan.totalSamples);
+            r.put("verify_ok", ok);
+        }
         System.out.printf(
                 Locale.ROOT,
                 "%s: %,d/%,d samples accepted in %.2f s = %,d samples/s; rejected requests %d, I/O errors %d; statuses %s%n",
@@ -313,6 +345,12 @@ public final class RemoteWriteLoad {
         if (r.containsKey("verified_series")) {
             System.out.println("  verify: server reports " + r.get("verified_series") + " series and "
                     + r.get("verified_samples") + " samples (sent " + series + " / " + plan.totalSamples + ")");
+        }
+        if (Boolean.FALSE.equals(r.get("verify_ok"))) {
+            System.out.println("WARNING: the server's counts differ from what was sent");
+        }
+        if (r.containsKey("verify_error")) {
+            System.out.println("  verify failed: " + r.get("verify_error"));
         }
         System.out.println("RESULT " + json(r));
         if (rejectedRequests > 0 || ioErrors.sum() > 0) {
@@ -375,6 +413,37 @@ public final class RemoteWriteLoad {
                 }
             }
             out.put("verified_samples", samples);
+        } catch (Exception e) {
+            out.put("verify_error", e.toString());
+        }
+        return out;
+    }
+
+    /** Counts series through /api/v1/series (for servers without PromQL yet). */
+    private static Map<String, Object> verifySeries(URI writeUrl, RequestPlan plan) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String base = "http://" + writeUrl.getHost() + ":" + writeUrl.getPort();
+        try {
+            String uri =
+                    base + "/api/v1/series?match[]=" + URLEncoder.encode("{__name__=~\".+\"}", StandardCharsets.UTF_8)
+                            + "&start=" + (plan.firstTs / 1000 - 60) + "&end=" + (plan.lastTs / 1000 + 60);
+            HttpResponse<String> resp = client.send(
+                    HttpRequest.newBuilder(URI.create(uri))
+                            .timeout(Duration.ofMinutes(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                throw new IOException("series -> HTTP " + resp.statusCode());
+            }
+            String body = resp.body();
+            long n = 0;
+            for (int i = body.indexOf("\"__name__\""); i >= 0; i = body.indexOf("\"__name__\"", i + 1)) {
+                n++;
+            }
+            out.put("verified_series", n);
         } catch (Exception e) {
             out.put("verify_error", e.toString());
         }
