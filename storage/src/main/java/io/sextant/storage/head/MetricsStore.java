@@ -16,6 +16,8 @@ import io.sextant.storage.Series;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.wal.SegmentedWal;
+import io.sextant.storage.wal.WalOptions;
 import io.sextant.storage.wal.WriteAheadLog;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,15 +65,39 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final Telemetry.Counter replayCorrupt;
     private final Telemetry.Counter checkpoints;
     private final Telemetry.Histogram checkpointDuration;
+    private final DirectoryLock directoryLock;
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile long replaySamples;
 
     /**
-     * Creates a store over an opened (not yet replayed) WAL. Call {@link #replay()} before writing; until it
-     * finishes, writes fail with {@link ErrorCode#UNAVAILABLE}.
+     * Opens the store in {@code options.dataDir()}: takes the directory's lock (one process per data
+     * directory) and opens the WAL below it. Call {@link #replay()} before writing; until it finishes,
+     * writes fail with {@link ErrorCode#UNAVAILABLE}.
      */
-    public MetricsStore(StoreOptions options, WriteAheadLog wal, Telemetry telemetry, LongSupplier clock) {
+    public static MetricsStore open(StoreOptions options, Telemetry telemetry) {
+        return open(options, telemetry, System::currentTimeMillis);
+    }
+
+    /** As {@link #open(StoreOptions, Telemetry)} with a clock for "now" (retention and future checks). */
+    public static MetricsStore open(StoreOptions options, Telemetry telemetry, LongSupplier clock) {
+        DirectoryLock lock = DirectoryLock.acquire(options.dataDir());
+        try {
+            WalOptions walOptions = new WalOptions(
+                    options.dataDir().resolve("wal"),
+                    options.walSync(),
+                    options.walSyncInterval(),
+                    options.walSegmentBytes());
+            return new MetricsStore(options, SegmentedWal.open(walOptions, telemetry), telemetry, clock, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private MetricsStore(
+            StoreOptions options, WriteAheadLog wal, Telemetry telemetry, LongSupplier clock, DirectoryLock lock) {
+        this.directoryLock = lock;
         this.options = requireNonNull(options, "options is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.telemetry = requireNonNull(telemetry, "telemetry is null");
@@ -170,7 +196,11 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         } finally {
             commitLock.unlock();
         }
-        wal.close();
+        try {
+            wal.close();
+        } finally {
+            directoryLock.close();
+        }
     }
 
     // ---------------------------------------------------------------- writes

@@ -23,6 +23,7 @@ final class TenantHead {
     final SeriesKeyCache keyCache = new SeriesKeyCache();
     private final Map<Labels, MemSeries> byLabels = new HashMap<>();
     private final Map<String, String> symbols = new HashMap<>();
+    private volatile long symbolBytes;
     private volatile MemSeries[] series = new MemSeries[1024];
     private volatile int seriesCount;
     private volatile int maxRef = -1;
@@ -82,7 +83,11 @@ final class TenantHead {
 
     private String symbol(String s) {
         String existing = symbols.putIfAbsent(s, s);
-        return existing == null ? s : existing;
+        if (existing == null) {
+            symbolBytes += 48 + s.length();
+            return s;
+        }
+        return existing;
     }
 
     MemSeries get(int ref) {
@@ -136,10 +141,7 @@ final class TenantHead {
                 bytes += 64 + s.sampleBytes() + 16L * s.labels.size();
             }
         }
-        for (String sym : symbols.keySet()) {
-            bytes += 48 + sym.length();
-        }
-        return bytes;
+        return bytes + symbolBytes;
     }
 
     List<MemSeries> allSeries() {
