@@ -2,10 +2,12 @@ package io.sextant.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.ingest.remotewrite.RemoteWriteHandler;
 import io.sextant.server.api.PromReadApi;
 import io.sextant.server.config.Durations;
 import io.sextant.server.config.SextantConfig;
 import io.sextant.server.http.HttpServer;
+import io.sextant.server.http.IngestEndpoint;
 import io.sextant.server.http.Router;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.telemetry.Telemetry;
@@ -59,6 +61,8 @@ public final class Sextant implements AutoCloseable {
             ex.respond(200, METRICS_CONTENT_TYPE, body, body.length);
         });
         new PromReadApi(store, build).register(router, this::ready);
+        RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
+        router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
         http = new HttpServer(
                 config.http().address(), config.http().port(), config.http().shutdownTimeout(), router);
         jobs = Executors.newSingleThreadScheduledExecutor(r -> {

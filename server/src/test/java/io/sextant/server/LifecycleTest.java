@@ -130,4 +130,18 @@ class LifecycleTest {
                 .isInstanceOf(SextantException.class)
                 .satisfies(e -> assertThat(((SextantException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
+
+    @Test
+    void dataSurvivesAStopAndRestartOnTheSameDirectory() throws Exception {
+        long t = System.currentTimeMillis();
+        try (TestServer s = TestServer.start(dir)) {
+            s.write("t", t, 7, Labels.of("__name__", "kept", "job", "j"));
+        }
+        try (TestServer s = TestServer.start(dir)) {
+            assertThat(s.get("/api/v1/export?match[]=kept", "X-Scope-OrgID", "t")
+                            .body())
+                    .isEqualTo("{\"metric\":{\"__name__\":\"kept\",\"job\":\"j\"},\"values\":[7],\"timestamps\":[" + t
+                            + "]}\n");
+        }
+    }
 }

@@ -36,8 +36,7 @@ final class TestServer implements AutoCloseable {
                 "--shutdown-timeout", "10s"));
         args.addAll(List.of(flags));
         config = ((ConfigLoader.Run) ConfigLoader.parse(args)).config();
-        store = new MetricsStore(
-                config.storage().toStoreOptions(), new InMemoryWal(), telemetry, System::currentTimeMillis);
+        store = MetricsStore.open(config.storage().toStoreOptions(), telemetry);
         sextant = new Sextant(config, store, telemetry, BuildInfo.current());
     }
 
