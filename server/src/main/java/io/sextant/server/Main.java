@@ -81,7 +81,8 @@ public final class Main {
             throw t;
         }
         log.info(
-                "listening on {}:{}, data dir {}, WAL sync {}",
+                "Sextant {} listening on {}:{}, data dir {}, WAL sync {}",
+                build.version(),
                 config.http().address(),
                 sextant.port(),
                 config.storage().dataDir().toAbsolutePath(),

@@ -14,13 +14,6 @@ import java.util.Locale;
  * one list, so a setting cannot exist in one place and not the other.
  */
 enum Option {
-    DATA_DIR(
-            "storage.data-dir",
-            "--data-dir",
-            "DIR",
-            Kind.PATH,
-            "./data",
-            "Directory of everything the store writes (the WAL lives in its wal/ subdirectory)."),
     HTTP_ADDRESS(
             "http.address",
             "--http-address",
@@ -36,6 +29,13 @@ enum Option {
             Kind.DURATION,
             "10s",
             "On SIGTERM, how long requests in flight may take to finish before they are cut off."),
+    DATA_DIR(
+            "storage.data-dir",
+            "--data-dir",
+            "DIR",
+            Kind.PATH,
+            "./data",
+            "Directory of everything the store writes (the WAL lives in its wal/ subdirectory)."),
     WAL_SYNC(
             "storage.wal.sync",
             "--wal-sync",
