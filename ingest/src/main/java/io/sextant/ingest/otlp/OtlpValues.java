@@ -91,26 +91,60 @@ final class OtlpValues {
     /**
      * The shortest decimal, without trailing zeros, that reads back as {@code v} (positive and finite); among
      * several of that length the one closest to {@code v}, as Go's strconv picks.
+     *
+     * <p>Java's digits always read back, so the shortest decimal has at most as many digits. The decimals that
+     * read back as {@code v} form an interval, so if one of {@code p} digits exists, the {@code p}-digit decimal
+     * just below or just above Java's is one, and one of {@code p + 1} digits exists too: the shortest length can
+     * be found by bisection, and usually one probe shows that Java's is already shortest. Working from Java's at
+     * most 17 digits rather than from the exact binary value, which has up to 767, keeps this cheap for any input.
      */
     private static BigDecimal shortest(double v) {
-        BigDecimal javaDigits = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        if (javaDigits.precision() == 1) {
-            return javaDigits;
+        BigDecimal java = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+        int digits = java.precision();
+        if (digits == 1) {
+            return java;
         }
+        if (readingBack(java, digits - 1, v) == null) {
+            // Java's last digit may still be one off the nearest; its neighbours decide.
+            BigDecimal step = BigDecimal.ONE.scaleByPowerOfTen(-java.scale());
+            BigDecimal best = java;
+            for (BigDecimal neighbour : new BigDecimal[] {java.subtract(step), java.add(step)}) {
+                if (neighbour.signum() > 0 && neighbour.doubleValue() == v && !atLeastAsClose(best, neighbour, v)) {
+                    best = neighbour;
+                }
+            }
+            return best.stripTrailingZeros();
+        }
+        int lo = 1;
+        int hi = digits - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (readingBack(java, mid, v) != null) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return readingBack(java, hi, v).stripTrailingZeros();
+    }
+
+    /** The {@code p}-digit neighbour of {@code java} that reads back as {@code v} (the closer if both), or null. */
+    private static BigDecimal readingBack(BigDecimal java, int p, double v) {
+        BigDecimal below = java.round(new MathContext(p, RoundingMode.FLOOR));
+        BigDecimal above = java.round(new MathContext(p, RoundingMode.CEILING));
+        boolean belowReadsBack = below.doubleValue() == v;
+        boolean aboveReadsBack = above.doubleValue() == v;
+        if (belowReadsBack && (!aboveReadsBack || atLeastAsClose(below, above, v))) {
+            return below;
+        }
+        return aboveReadsBack ? above : null;
+    }
+
+    /** Whether {@code a} is at least as close to {@code v} as {@code b}; a tie goes to the even last digit. */
+    private static boolean atLeastAsClose(BigDecimal a, BigDecimal b, double v) {
         BigDecimal exact = new BigDecimal(v);
-        for (int p = 1; p <= javaDigits.precision(); p++) {
-            BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (nearest.doubleValue() == v) {
-                return nearest.stripTrailingZeros();
-            }
-            // Near a power of two the round-trip interval is lopsided: the other neighbour may still read back.
-            RoundingMode other = nearest.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
-            BigDecimal candidate = exact.round(new MathContext(p, other));
-            if (candidate.doubleValue() == v) {
-                return candidate.stripTrailingZeros();
-            }
-        }
-        return javaDigits;
+        int c = exact.subtract(a).abs().compareTo(exact.subtract(b).abs());
+        return c < 0 || (c == 0 && !a.unscaledValue().testBit(0));
     }
 
     /** Appends the value as encoding/json marshals {@code AsRaw()}; false if it holds a NaN or an infinity. */
