@@ -8,8 +8,10 @@ import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.metrics.v1.Exemplar;
-import io.opentelemetry.proto.metrics.v1.ExemplarOrBuilder;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.sextant.storage.ErrorCode;
@@ -22,7 +24,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The two OTLP/HTTP encodings of {@code ExportMetricsServiceRequest}, its response and the {@code
@@ -37,6 +40,12 @@ import java.util.function.Consumer;
 final class OtlpCodec {
     private static final int TRACE_ID_BYTES = 16;
     private static final int SPAN_ID_BYTES = 8;
+    /**
+     * Deeper JSON cannot be a valid request (protobuf's recursion limit of 100 messages is about 130 JSON levels)
+     * and makes JsonFormat overflow the stack.
+     */
+    private static final int MAX_JSON_DEPTH = 256;
+
     private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final JsonFormat.Printer JSON_PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
@@ -54,10 +63,15 @@ final class OtlpCodec {
         } catch (InvalidProtocolBufferException e) {
             throw new SextantException(ErrorCode.BAD_DATA, "invalid protobuf body: " + e.getMessage(), e);
         }
-        forEachExemplar(request, e -> {
-            checkIdLength(e.getTraceId(), TRACE_ID_BYTES, "trace_id");
-            checkIdLength(e.getSpanId(), SPAN_ID_BYTES, "span_id");
-        });
+        Exemplar bad = firstExemplar(
+                request, e -> !isIdLength(e.getTraceId(), TRACE_ID_BYTES) || !isIdLength(e.getSpanId(), SPAN_ID_BYTES));
+        if (bad != null) {
+            throw new SextantException(
+                    ErrorCode.BAD_DATA,
+                    "invalid protobuf body: exemplar trace_id must be " + TRACE_ID_BYTES + " bytes and span_id "
+                            + SPAN_ID_BYTES + " bytes, not " + bad.getTraceId().size() + " and "
+                            + bad.getSpanId().size());
+        }
         return request;
     }
 
@@ -78,21 +92,43 @@ final class OtlpCodec {
         } catch (CharacterCodingException e) {
             throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: not valid UTF-8", e);
         }
+        checkDepth(text);
         ExportMetricsServiceRequest.Builder builder = ExportMetricsServiceRequest.newBuilder();
         try {
             JSON_PARSER.merge(text, builder);
         } catch (InvalidProtocolBufferException e) {
             throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // JsonFormat lets some of Gson's syntax errors and number format errors through unwrapped.
-            throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: " + e.getMessage(), e);
         }
         ExportMetricsServiceRequest request = builder.build();
-        boolean[] hasIds = {false};
-        forEachExemplar(
-                request,
-                e -> hasIds[0] |= !e.getTraceId().isEmpty() || !e.getSpanId().isEmpty());
-        return hasIds[0] ? hexIds(request) : request;
+        boolean hasIds = firstExemplar(
+                        request,
+                        e -> !e.getTraceId().isEmpty() || !e.getSpanId().isEmpty())
+                != null;
+        return hasIds ? hexIds(request) : request;
+    }
+
+    private static void checkDepth(String json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_JSON_DEPTH) {
+                    throw new SextantException(
+                            ErrorCode.BAD_DATA, "invalid JSON body: nested deeper than " + MAX_JSON_DEPTH + " levels");
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
     }
 
     private static ExportMetricsServiceRequest hexIds(ExportMetricsServiceRequest request) {
@@ -154,36 +190,38 @@ final class OtlpCodec {
         return UnsafeByteOperations.unsafeWrap(id);
     }
 
-    private static void checkIdLength(ByteString id, int idBytes, String field) {
-        if (!id.isEmpty() && id.size() != idBytes) {
-            throw new SextantException(
-                    ErrorCode.BAD_DATA,
-                    "invalid protobuf body: exemplar " + field + " must be " + idBytes + " bytes, not " + id.size());
-        }
+    private static boolean isIdLength(ByteString id, int idBytes) {
+        return id.isEmpty() || id.size() == idBytes;
     }
 
-    private static void forEachExemplar(ExportMetricsServiceRequest request, Consumer<ExemplarOrBuilder> action) {
+    /** The first exemplar anywhere in the request that matches, or null. */
+    private static Exemplar firstExemplar(ExportMetricsServiceRequest request, Predicate<Exemplar> test) {
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 for (Metric m : sm.getMetricsList()) {
-                    switch (m.getDataCase()) {
-                        case GAUGE ->
-                            m.getGauge().getDataPointsList().forEach(p -> p.getExemplarsList()
-                                    .forEach(action));
-                        case SUM ->
-                            m.getSum().getDataPointsList().forEach(p -> p.getExemplarsList()
-                                    .forEach(action));
-                        case HISTOGRAM ->
-                            m.getHistogram().getDataPointsList().forEach(p -> p.getExemplarsList()
-                                    .forEach(action));
-                        case EXPONENTIAL_HISTOGRAM ->
-                            m.getExponentialHistogram().getDataPointsList().forEach(p -> p.getExemplarsList()
-                                    .forEach(action));
-                        case SUMMARY, DATA_NOT_SET -> {}
+                    Stream<List<Exemplar>> lists =
+                            switch (m.getDataCase()) {
+                                case GAUGE ->
+                                    m.getGauge().getDataPointsList().stream().map(NumberDataPoint::getExemplarsList);
+                                case SUM ->
+                                    m.getSum().getDataPointsList().stream().map(NumberDataPoint::getExemplarsList);
+                                case HISTOGRAM ->
+                                    m.getHistogram().getDataPointsList().stream()
+                                            .map(HistogramDataPoint::getExemplarsList);
+                                case EXPONENTIAL_HISTOGRAM ->
+                                    m.getExponentialHistogram().getDataPointsList().stream()
+                                            .map(ExponentialHistogramDataPoint::getExemplarsList);
+                                case SUMMARY, DATA_NOT_SET -> Stream.empty();
+                            };
+                    Exemplar found =
+                            lists.flatMap(List::stream).filter(test).findFirst().orElse(null);
+                    if (found != null) {
+                        return found;
                     }
                 }
             }
         }
+        return null;
     }
 
     static byte[] encodeResponse(ExportMetricsServiceResponse response, boolean json) {

@@ -297,7 +297,8 @@ class OtlpMetricsHandlerTest {
         IngestResponse r = send(PROTOBUF, null, request(sum).toByteArray());
         assertThat(r.status()).isEqualTo(400);
         assertThat(Status.parse(r.body()).message())
-                .isEqualTo("invalid protobuf body: exemplar trace_id must be 16 bytes, not 5");
+                .isEqualTo(
+                        "invalid protobuf body: exemplar trace_id must be 16 bytes and span_id 8 bytes, not 5 and 0");
     }
 
     @Test
@@ -343,8 +344,14 @@ class OtlpMetricsHandlerTest {
                                         KeyValue.newBuilder().setKey("deep").setValue(v))))
                 .build();
         assertThat(send(PROTOBUF, null, request(deep).toByteArray()).status()).isEqualTo(400);
-        String json = "{\"resourceMetrics\":" + "[".repeat(100_000);
-        assertThat(send(JSON, null, json.getBytes(UTF_8)).status()).isEqualTo(400);
+        for (String json : List.of(
+                "{\"resourceMetrics\":" + "[".repeat(100_000),
+                "{\"resourceMetrics\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}",
+                "{\"unknown\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000) + "}")) {
+            IngestResponse r = send(JSON, null, json.getBytes(UTF_8));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(new String(r.body(), UTF_8)).contains("invalid JSON body");
+        }
     }
 
     @Test
