@@ -251,7 +251,7 @@ final class OtlpMetricsTranslator {
         if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
             value = STALE_NAN;
         }
-        startPoint();
+        clearPending();
         problem = pend(family.name(), null, null, value);
         if (problem == null && keepExemplars) {
             for (int i = 0; i < p.getExemplarsCount(); i++) {
@@ -269,7 +269,7 @@ final class OtlpMetricsTranslator {
         }
         boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
         double count = stale ? STALE_NAN : unsignedToDouble(p.getCount());
-        startPoint();
+        clearPending();
         if (p.hasSum()) {
             problem = pend(family.sumName(), null, null, stale ? STALE_NAN : p.getSum());
         }
@@ -311,7 +311,7 @@ final class OtlpMetricsTranslator {
             return;
         }
         boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
-        startPoint();
+        clearPending();
         problem = pend(family.sumName(), null, null, stale ? STALE_NAN : p.getSum());
         if (problem == null) {
             problem = pend(family.countName(), null, null, stale ? STALE_NAN : unsignedToDouble(p.getCount()));
@@ -378,13 +378,14 @@ final class OtlpMetricsTranslator {
         return name;
     }
 
-    private void startPoint() {
+    private void clearPending() {
         pendingLabels.clear();
         pendingExemplars.clear();
     }
 
     /** Adds a series of the current point (base labels, an optional extra label and the name); null or why not. */
     private String pend(String name, String extraName, String extraValue, double value) {
+        checkSampleLimit(1);
         builder.reset();
         for (int i = 0; i < base.size(); i++) {
             builder.add(base.name(i), base.value(i));
@@ -464,6 +465,7 @@ final class OtlpMetricsTranslator {
      * dropped with a message; it does not reject the data point.
      */
     private void pendExemplar(Family family, int series, io.opentelemetry.proto.metrics.v1.Exemplar e) {
+        checkSampleLimit(1);
         double value;
         switch (e.getValueCase()) {
             case AS_DOUBLE -> value = e.getAsDouble();
@@ -514,7 +516,10 @@ final class OtlpMetricsTranslator {
                 return;
             }
         }
-        pendingExemplars.add(new PendingExemplar(series, new Exemplar(labels, value, millis(e.getTimeUnixNano()))));
+        // Prometheus converts exemplar times through time.Time, which floors, and sample times by integer
+        // division, which truncates; they differ only for times before 1970.
+        pendingExemplars.add(new PendingExemplar(
+                series, new Exemplar(labels, value, Math.floorDiv(e.getTimeUnixNano(), 1_000_000))));
     }
 
     /** Hex of an id, or empty when absent or all zero (pdata's {@code IsEmpty}). */
@@ -546,21 +551,21 @@ final class OtlpMetricsTranslator {
     private void finishPoint(Family family, String problem, long timestampMs) {
         if (problem != null) {
             reject(family, problem);
-            return;
+        } else {
+            if (pendingEntries.length < pendingLabels.size()) {
+                pendingEntries = new int[Math.max(pendingLabels.size(), 2 * pendingEntries.length)];
+            }
+            for (int i = 0; i < pendingLabels.size(); i++) {
+                pendingEntries[i] = entry(pendingLabels.get(i));
+                batch.addSample(pendingEntries[i], timestampMs, pendingValues[i]);
+            }
+            for (PendingExemplar pe : pendingExemplars) {
+                batch.addExemplar(pendingEntries[pe.series()], pe.exemplar());
+            }
+            exemplarCount += pendingExemplars.size();
+            addResourceTimestamp(timestampMs);
         }
-        if (pendingEntries.length < pendingLabels.size()) {
-            pendingEntries = new int[Math.max(pendingLabels.size(), 2 * pendingEntries.length)];
-        }
-        for (int i = 0; i < pendingLabels.size(); i++) {
-            pendingEntries[i] = entry(pendingLabels.get(i));
-            batch.addSample(pendingEntries[i], timestampMs, pendingValues[i]);
-        }
-        for (PendingExemplar pe : pendingExemplars) {
-            batch.addExemplar(pendingEntries[pe.series()], pe.exemplar());
-        }
-        exemplarCount += pendingExemplars.size();
-        addResourceTimestamp(timestampMs);
-        checkSampleLimit();
+        clearPending();
     }
 
     private int entry(Labels labels) {
@@ -572,8 +577,13 @@ final class OtlpMetricsTranslator {
         return e;
     }
 
-    private void checkSampleLimit() {
-        long total = (long) batch.sampleCount() + exemplarCount;
+    /**
+     * Throws {@link ErrorCode#TOO_LARGE} once the request, with what is pending and {@code adding} more, exceeds
+     * the limit: checked as each series is built, so that one point with millions of buckets stops early.
+     */
+    private void checkSampleLimit(int adding) {
+        long total =
+                (long) batch.sampleCount() + exemplarCount + pendingLabels.size() + pendingExemplars.size() + adding;
         if (total > limits.maxSamplesPerRequest()) {
             throw new SextantException(
                     ErrorCode.TOO_LARGE,
@@ -611,13 +621,14 @@ final class OtlpMetricsTranslator {
             warn(TARGET_INFO, "resource attributes cannot become target_info labels: " + problem);
             return;
         }
-        startPoint();
+        clearPending();
         problem = pend(TARGET_INFO, null, null, 1);
         if (problem != null) {
             warn(TARGET_INFO, "resource attributes cannot become target_info labels: " + problem);
             return;
         }
         Labels labels = pendingLabels.get(0);
+        clearPending();
         if (!labels.has("job") && !labels.has("instance")) {
             return;
         }
@@ -633,7 +644,7 @@ final class OtlpMetricsTranslator {
         if (metadataFamilies.add(TARGET_INFO)) {
             batch.addMetadata(new MetricMetadata(TARGET_INFO, MetricMetadata.Type.GAUGE, "Target metadata", ""));
         }
-        checkSampleLimit();
+        checkSampleLimit(0);
     }
 
     private String floatString(double d) {

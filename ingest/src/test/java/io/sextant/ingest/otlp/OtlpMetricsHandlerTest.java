@@ -235,6 +235,19 @@ class OtlpMetricsHandlerTest {
         assertThat(Status.parse(r.body()).message()).isEqualTo("request has more than 10 samples and exemplars");
         assertThat(writer.commits()).isZero();
 
+        // One point with a hundred thousand buckets stops at the limit, not after building them all.
+        HistogramDataPoint.Builder huge = HistogramDataPoint.newBuilder().setTimeUnixNano(T0_NANOS);
+        for (int i = 0; i < 100_000; i++) {
+            huge.addExplicitBounds(i).addBucketCounts(1);
+        }
+        byte[] hugeBody = request(histogram.toBuilder()
+                        .setHistogram(histogram.getHistogram().toBuilder().setDataPoints(0, huge))
+                        .build())
+                .toByteArray();
+        assertThat(small.handle(TENANT, PROTOBUF, null, hugeBody, hugeBody.length)
+                        .status())
+                .isEqualTo(413);
+
         byte[] tenGauges = gauges("g", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10).toByteArray();
         assertThat(small.handle(TENANT, PROTOBUF, null, tenGauges, tenGauges.length)
                         .status())
