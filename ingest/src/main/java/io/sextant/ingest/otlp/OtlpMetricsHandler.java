@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * binary protobuf ({@code application/x-protobuf}) or OTLP/JSON ({@code application/json}), optionally gzipped,
  * maps it to Prometheus series as {@link OtlpMetricsTranslator} describes and commits it in one batch.
  *
- * <p>Answers, always in the request's encoding: 200 with an {@code ExportMetricsServiceResponse}, whose {@code
- * partial_success} counts the data points that were not stored (unsupported, untranslatable or rejected by the
- * store) and says why; 400 for a malformed body; 413 above {@link IngestLimits#maxBodyBytes()}, {@link
- * IngestLimits#maxDecompressedBytes()} or {@link IngestLimits#maxSamplesPerRequest()}; 415 for another content
- * type or encoding; 503 with {@code Retry-After} when the store sheds load; 500 when it fails. Error bodies are
- * {@code google.rpc.Status} messages. Only 503 invites a retry, as the OTLP specification defines.
+ * <p>Answers in the request's encoding: 200 with an {@code ExportMetricsServiceResponse}, whose {@code
+ * partial_success} counts what was not stored and says why (OTLP data points that are unsupported or do not
+ * translate, plus samples the store rejects, which are Prometheus samples since the store reports no more) or,
+ * with nothing rejected, only warns (an exemplar or {@code target_info} dropped); 400 for a malformed body; 413
+ * above {@link IngestLimits#maxBodyBytes()}, {@link IngestLimits#maxDecompressedBytes()} or {@link
+ * IngestLimits#maxSamplesPerRequest()}; 415 for another encoding; 503 with {@code Retry-After} when the store
+ * sheds load; 500 when it fails. Error bodies are {@code google.rpc.Status} messages; of these codes only 503 is
+ * retryable under the OTLP specification. Another content type gets 415 in plain text, since there is no
+ * encoding to answer in.
  *
  * <p>Thread-safe; holds no per-request state.
  */
