@@ -2,6 +2,7 @@ package io.sextant.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.ingest.otlp.OtlpMetricsHandler;
 import io.sextant.ingest.remotewrite.RemoteWriteHandler;
 import io.sextant.server.api.PromReadApi;
 import io.sextant.server.config.Durations;
@@ -13,6 +14,7 @@ import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.telemetry.Telemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,12 @@ public final class Sextant implements AutoCloseable {
         new PromReadApi(store, build).register(router, this::ready);
         RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
         router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
+        // /v1/metrics is the OTLP/HTTP default; the others are where Mimir and Prometheus receive OTLP
+        OtlpMetricsHandler otlp = new OtlpMetricsHandler(store, config.ingest(), telemetry);
+        IngestEndpoint otlpEndpoint = new IngestEndpoint(otlp::handle, this::ready);
+        for (String path : List.of("/v1/metrics", "/otlp/v1/metrics", "/api/v1/otlp/v1/metrics")) {
+            router.add("POST", path, otlpEndpoint);
+        }
         http = new HttpServer(
                 config.http().address(), config.http().port(), config.http().shutdownTimeout(), router);
         jobs = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -2,6 +2,13 @@ package io.sextant.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
 import io.sextant.ingest.remotewrite.proto.Label;
 import io.sextant.ingest.remotewrite.proto.Sample;
 import io.sextant.ingest.remotewrite.proto.TimeSeries;
@@ -9,11 +16,14 @@ import io.sextant.ingest.remotewrite.proto.WriteRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
 
-/** Remote write through the real server into the real store, and back out through the read API. */
+/** Remote write and OTLP through the real server into the real store, and back out through the read API. */
 class IngestRoutesTest {
     @TempDir
     Path dir;
@@ -75,6 +85,42 @@ class IngestRoutesTest {
             assertThat(tooLarge.statusCode()).isEqualTo(413);
             assertThat(tooLarge.body()).isEqualTo("request body of 2048 bytes exceeds the limit of 1024 bytes\n");
             assertThat(post(s, body).statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void otlpFromTheOpenTelemetrySdkIsStoredPerTenant() throws Exception {
+        try (TestServer s = TestServer.start(dir)) {
+            for (String path : List.of("/v1/metrics", "/otlp/v1/metrics", "/api/v1/otlp/v1/metrics")) {
+                OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
+                        .setEndpoint(s.uri(path).toString())
+                        .addHeader("X-Scope-OrgID", "otel")
+                        .setCompression("gzip")
+                        .build();
+                SdkMeterProvider provider = SdkMeterProvider.builder()
+                        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "checkout")))
+                        .registerMetricReader(PeriodicMetricReader.builder(exporter)
+                                .setInterval(Duration.ofHours(1))
+                                .build())
+                        .build();
+                provider.get("test")
+                        .counterBuilder("orders")
+                        .build()
+                        .add(3, Attributes.of(AttributeKey.stringKey("path"), path));
+                CompletableResultCode flushed = provider.forceFlush().join(10, TimeUnit.SECONDS);
+                assertThat(flushed.isSuccess()).as(path).isTrue();
+                provider.shutdown().join(10, TimeUnit.SECONDS);
+            }
+            String body = s.get("/api/v1/series?match[]=orders_total", "X-Scope-OrgID", "otel")
+                    .body();
+            assertThat(body)
+                    .contains(
+                            "\"path\":\"/v1/metrics\"",
+                            "\"path\":\"/otlp/v1/metrics\"",
+                            "\"path\":\"/api/v1/otlp/v1/metrics\"",
+                            "\"job\":\"checkout\"");
+            assertThat(s.get("/api/v1/series?match[]=orders_total").body())
+                    .isEqualTo("{\"status\":\"success\",\"data\":[]}");
         }
     }
 }
