@@ -6,6 +6,7 @@ import io.sextant.server.config.SextantConfig;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.telemetry.Telemetry;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +87,7 @@ public final class Main {
                 config.http().address(),
                 sextant.port(),
                 config.storage().dataDir().toAbsolutePath(),
-                config.storage()
-                        .walSync()
-                        .name()
-                        .toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', '-'));
+                config.storage().walSync().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         sextant.replay();
         sextant.startBackgroundJobs();
     }

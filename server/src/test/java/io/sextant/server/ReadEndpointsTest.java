@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sextant.storage.Labels;
 import io.sextant.storage.MetricMetadata;
 import io.sextant.storage.Samples;
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,19 @@ class ReadEndpointsTest {
         assertJson(server.get("/api/v1/series?match%5B%5D=up", A, "team-a"), 200, ok(UP_SERIES));
         assertJson(server.postForm("/api/v1/series", "match[]=up", A, "team-a"), 200, ok(UP_SERIES));
         assertJson(server.postForm("/api/v1/series?match[]=up", "", A, "team-a"), 200, ok(UP_SERIES));
+    }
+
+    @Test
+    void streamedJsonIsGzippedWhenAccepted() throws Exception {
+        HttpResponse<byte[]> r = server.client.send(
+                HttpRequest.newBuilder(server.uri("/api/v1/series?match[]=up"))
+                        .header(A, "team-a")
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        byte[] plain = new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes();
+        assertThat(new String(plain, StandardCharsets.UTF_8)).isEqualTo(ok(UP_SERIES));
     }
 
     @Test

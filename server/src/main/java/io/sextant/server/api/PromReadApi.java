@@ -8,7 +8,6 @@ import io.sextant.server.http.Endpoint;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.HttpError;
 import io.sextant.server.http.Router;
-import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.MetricMetadata;
@@ -84,8 +83,7 @@ public final class PromReadApi {
         ApiError.Type type =
                 switch (e.code().kind()) {
                     case USER_ERROR -> ApiError.Type.BAD_DATA;
-                    case INSUFFICIENT_RESOURCES ->
-                        e.code() == ErrorCode.UNAVAILABLE ? ApiError.Type.UNAVAILABLE : ApiError.Type.EXECUTION;
+                    case INSUFFICIENT_RESOURCES -> ApiError.Type.UNAVAILABLE;
                     case EXTERNAL -> ApiError.Type.EXECUTION;
                     case INTERNAL -> ApiError.Type.INTERNAL;
                 };

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -144,7 +145,7 @@ public final class ConfigLoader {
         }
         if (!root.isObject()) {
             throw new ConfigException("config file " + file + " must hold a mapping of keys, not a "
-                    + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    + root.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         flatten(file, "", root, text, source);
     }
