@@ -6,7 +6,9 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.sextant.ingest.IngestLimits;
+import io.sextant.ingest.IngestMetrics;
 import io.sextant.ingest.IngestResponse;
+import io.sextant.ingest.IngestStatus;
 import io.sextant.storage.AppendResult;
 import io.sextant.storage.ErrorCode;
 import io.sextant.storage.MetricsWriter;
@@ -56,67 +58,13 @@ public final class OtlpMetricsHandler {
 
     private final MetricsWriter writer;
     private final IngestLimits limits;
-    private final Telemetry.Counter requestsOk;
-    private final Telemetry.Counter requestsBadData;
-    private final Telemetry.Counter requestsTooLarge;
-    private final Telemetry.Counter requestsUnsupported;
-    private final Telemetry.Counter requestsFailed;
-    private final Telemetry.Counter requestsUnavailable;
-    private final Telemetry.Counter samplesAccepted;
-    private final Telemetry.Counter samplesDuplicateIgnored;
-    private final Telemetry.Counter samplesInvalid;
-    private final Telemetry.Counter samplesOutOfOrder;
-    private final Telemetry.Counter samplesDuplicateTimestamp;
-    private final Telemetry.Counter samplesTooOld;
-    private final Telemetry.Counter samplesTooFarInFuture;
-    private final Telemetry.Counter requestBytes;
-    private final Telemetry.Histogram duration;
+    private final IngestMetrics metrics;
 
     public OtlpMetricsHandler(MetricsWriter writer, IngestLimits limits, Telemetry telemetry) {
         this.writer = requireNonNull(writer, "writer is null");
         this.limits = requireNonNull(limits, "limits is null");
         requireNonNull(telemetry, "telemetry is null");
-        requestsOk = requests(telemetry, 200);
-        requestsBadData = requests(telemetry, 400);
-        requestsTooLarge = requests(telemetry, 413);
-        requestsUnsupported = requests(telemetry, 415);
-        requestsFailed = requests(telemetry, 500);
-        requestsUnavailable = requests(telemetry, 503);
-        samplesAccepted = samples(telemetry, "accepted");
-        samplesDuplicateIgnored = samples(telemetry, "duplicate_ignored");
-        samplesInvalid = samples(telemetry, "invalid");
-        samplesOutOfOrder = samples(telemetry, "out_of_order");
-        samplesDuplicateTimestamp = samples(telemetry, "duplicate_timestamp");
-        samplesTooOld = samples(telemetry, "too_old");
-        samplesTooFarInFuture = samples(telemetry, "too_far_in_future");
-        requestBytes = telemetry.counter(
-                "sextant_ingest_request_bytes_total", "Ingest request bytes as received.", "protocol", PROTOCOL);
-        duration = telemetry.histogram(
-                "sextant_ingest_request_duration_seconds",
-                "Time to decode and store an ingest request.",
-                Telemetry.LATENCY_BUCKETS,
-                "protocol",
-                PROTOCOL);
-    }
-
-    private static Telemetry.Counter requests(Telemetry telemetry, int status) {
-        return telemetry.counter(
-                "sextant_ingest_requests_total",
-                "Ingest requests by protocol and HTTP status.",
-                "protocol",
-                PROTOCOL,
-                "code",
-                Integer.toString(status));
-    }
-
-    private static Telemetry.Counter samples(Telemetry telemetry, String result) {
-        return telemetry.counter(
-                "sextant_ingest_samples_total",
-                "Ingested samples by protocol and outcome; OTLP data points rejected before storing count as invalid.",
-                "protocol",
-                PROTOCOL,
-                "result",
-                result);
+        metrics = new IngestMetrics(telemetry, PROTOCOL);
     }
 
     /**
@@ -135,7 +83,6 @@ public final class OtlpMetricsHandler {
             throw new IllegalArgumentException("bodyLength " + bodyLength + " outside the body of " + body.length);
         }
         long start = System.nanoTime();
-        requestBytes.add(bodyLength);
         IngestResponse response;
         String mediaType = mediaType(contentType);
         if (mediaType == null) {
@@ -157,8 +104,7 @@ public final class OtlpMetricsHandler {
                 response = error(json, ErrorCode.INTERNAL, "internal error: " + e);
             }
         }
-        countRequest(response.status());
-        duration.observeNanos(System.nanoTime() - start);
+        metrics.request(response.status(), bodyLength, System.nanoTime() - start);
         return response;
     }
 
@@ -190,10 +136,10 @@ public final class OtlpMetricsHandler {
         OtlpMetricsTranslator.Result translated = new OtlpMetricsTranslator(limits, batch).translate(request);
         long rejected = translated.rejectedPoints();
         List<String> messages = new ArrayList<>(translated.messages());
-        samplesInvalid.add(translated.rejectedPoints());
+        metrics.invalidSamples(translated.rejectedPoints());
         if (!batch.isEmpty()) {
             AppendResult result = writer.tenant(tenant).commit(batch);
-            countSamples(result);
+            metrics.stored(result);
             rejected += result.rejectedSamples();
             messages.addAll(result.errors());
         }
@@ -232,28 +178,6 @@ public final class OtlpMetricsHandler {
         }
     }
 
-    private void countSamples(AppendResult r) {
-        samplesAccepted.add(r.acceptedSamples());
-        samplesDuplicateIgnored.add(r.duplicatesIgnored());
-        samplesOutOfOrder.add(r.outOfOrder());
-        samplesDuplicateTimestamp.add(r.duplicateTimestamp());
-        samplesTooOld.add(r.tooOld());
-        samplesTooFarInFuture.add(r.tooFarInFuture());
-    }
-
-    private void countRequest(int status) {
-        Telemetry.Counter c =
-                switch (status) {
-                    case 200 -> requestsOk;
-                    case 400 -> requestsBadData;
-                    case 413 -> requestsTooLarge;
-                    case 415 -> requestsUnsupported;
-                    case 503 -> requestsUnavailable;
-                    default -> requestsFailed;
-                };
-        c.inc();
-    }
-
     /** The media type without parameters, if it is one OTLP/HTTP defines; null otherwise. */
     private static String mediaType(String contentType) {
         if (contentType == null) {
@@ -267,7 +191,7 @@ public final class OtlpMetricsHandler {
     }
 
     private static IngestResponse error(boolean json, ErrorCode code, String message) {
-        int status = httpStatus(code);
+        int status = IngestStatus.httpStatus(code);
         int grpcCode =
                 switch (status) {
                     case 413 -> RESOURCE_EXHAUSTED;
@@ -280,15 +204,5 @@ public final class OtlpMetricsHandler {
                 json ? JSON : PROTOBUF,
                 OtlpCodec.encodeStatus(grpcCode, message, json),
                 status == 503 ? Map.of("Retry-After", RETRY_AFTER_SECONDS) : Map.of());
-    }
-
-    private static int httpStatus(ErrorCode code) {
-        return switch (code) {
-            case BAD_DATA, OUT_OF_BOUNDS, DUPLICATE_SAMPLE, BAD_TENANT -> 400;
-            case TOO_LARGE -> 413;
-            case UNSUPPORTED_MEDIA_TYPE -> 415;
-            case OVERLOADED, UNAVAILABLE -> 503;
-            case EXTERNAL_FAILURE, INTERNAL -> 500;
-        };
     }
 }
