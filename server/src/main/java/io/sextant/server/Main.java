@@ -71,7 +71,7 @@ public final class Main {
                 build.javaVersion(),
                 run.configFile().map(Object::toString).orElse("none (defaults and flags)"));
         Telemetry telemetry = new Telemetry();
-        MetricsStore store = MetricsStore.open(config.storage().toStoreOptions(), telemetry);
+        MetricsStore store = MetricsStore.open(config.storage(), telemetry);
         Sextant sextant;
         try {
             sextant = new Sextant(config, store, telemetry, build);

@@ -36,7 +36,7 @@ final class TestServer implements AutoCloseable {
                 "--shutdown-timeout", "10s"));
         args.addAll(List.of(flags));
         config = ((ConfigLoader.Run) ConfigLoader.parse(args)).config();
-        store = MetricsStore.open(config.storage().toStoreOptions(), telemetry);
+        store = MetricsStore.open(config.storage(), telemetry);
         sextant = new Sextant(config, store, telemetry, BuildInfo.current());
     }
 

@@ -174,10 +174,20 @@ public final class ApiParams {
         return sets;
     }
 
-    /** Refuses {@code end} before {@code start}. */
-    public static void checkRange(long start, long end) {
+    /** The {@code start} and {@code end} of a request, in ms. */
+    public record Window(long start, long end) {}
+
+    /**
+     * {@code start} and {@code end}, by default Prometheus' MinTime and MaxTime.
+     *
+     * @throws ApiError bad_data for an unreadable time or {@code end} before {@code start}
+     */
+    public static Window window(Exchange.Params params) {
+        long start = time(params, "start", MIN_TIME);
+        long end = time(params, "end", MAX_TIME);
         if (end < start) {
             throw ApiError.invalidParam("end", "end timestamp must not be before start time");
         }
+        return new Window(start, end);
     }
 }

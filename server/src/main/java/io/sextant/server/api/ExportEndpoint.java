@@ -45,15 +45,13 @@ final class ExportEndpoint {
         if (match.isEmpty()) {
             throw ApiError.badData("no match[] parameter provided");
         }
-        long start = ApiParams.time(p, "start", ApiParams.MIN_TIME);
-        long end = ApiParams.time(p, "end", ApiParams.MAX_TIME);
-        ApiParams.checkRange(start, end);
+        ApiParams.Window w = ApiParams.window(p);
         List<List<Matcher>> sets = ApiParams.matchers(match, true);
         String tenant = ex.tenant();
 
         TreeMap<Labels, Samples> series = new TreeMap<>();
         for (List<Matcher> set : sets) {
-            for (Series s : querier.select(tenant, set, start, end, SelectHints.SAMPLES)) {
+            for (Series s : querier.select(tenant, set, w.start(), w.end(), SelectHints.SAMPLES)) {
                 series.putIfAbsent(s.labels(), s.samples());
             }
         }

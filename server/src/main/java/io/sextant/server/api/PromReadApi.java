@@ -99,9 +99,7 @@ public final class PromReadApi {
             throw ApiError.badData("no match[] parameter provided");
         }
         int limit = ApiParams.limit(p);
-        long start = ApiParams.time(p, "start", ApiParams.MIN_TIME);
-        long end = ApiParams.time(p, "end", ApiParams.MAX_TIME);
-        ApiParams.checkRange(start, end);
+        ApiParams.Window w = ApiParams.window(p);
         List<List<Matcher>> sets = ApiParams.matchers(match, true);
         String tenant = ex.tenant();
 
@@ -110,13 +108,13 @@ public final class PromReadApi {
         List<Labels> result;
         if (sets.size() == 1) {
             result = new ArrayList<>();
-            for (Series s : querier.select(tenant, sets.get(0), start, end, hints)) {
+            for (Series s : querier.select(tenant, sets.get(0), w.start(), w.end(), hints)) {
                 result.add(s.labels());
             }
         } else {
             TreeSet<Labels> union = new TreeSet<>();
             for (List<Matcher> set : sets) {
-                for (Series s : querier.select(tenant, set, start, end, hints)) {
+                for (Series s : querier.select(tenant, set, w.start(), w.end(), hints)) {
                     union.add(s.labels());
                 }
             }
@@ -145,11 +143,9 @@ public final class PromReadApi {
     private void labels(Exchange ex) throws IOException {
         Exchange.Params p = ex.params();
         int limit = ApiParams.limit(p);
-        long start = ApiParams.time(p, "start", ApiParams.MIN_TIME);
-        long end = ApiParams.time(p, "end", ApiParams.MAX_TIME);
-        ApiParams.checkRange(start, end);
+        ApiParams.Window w = ApiParams.window(p);
         List<List<Matcher>> sets = ApiParams.matchers(p.all("match[]"), false);
-        strings(ex, querier.labelNames(ex.tenant(), sets, start, end), limit);
+        strings(ex, querier.labelNames(ex.tenant(), sets, w.start(), w.end()), limit);
     }
 
     private void labelValues(Exchange ex) throws IOException {
@@ -162,11 +158,9 @@ public final class PromReadApi {
         }
         Exchange.Params p = ex.params();
         int limit = ApiParams.limit(p);
-        long start = ApiParams.time(p, "start", ApiParams.MIN_TIME);
-        long end = ApiParams.time(p, "end", ApiParams.MAX_TIME);
-        ApiParams.checkRange(start, end);
+        ApiParams.Window w = ApiParams.window(p);
         List<List<Matcher>> sets = ApiParams.matchers(p.all("match[]"), false);
-        strings(ex, querier.labelValues(ex.tenant(), name, sets, start, end), limit);
+        strings(ex, querier.labelValues(ex.tenant(), name, sets, w.start(), w.end()), limit);
     }
 
     private static void strings(Exchange ex, List<String> values, int limit) throws IOException {

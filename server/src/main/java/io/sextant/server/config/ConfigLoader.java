@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.sextant.ingest.IngestLimits;
+import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -240,7 +241,7 @@ public final class ConfigLoader {
                 new SextantConfig.Http(
                         (String) v.get(Option.HTTP_ADDRESS), (Integer) v.get(Option.HTTP_PORT), (Duration)
                                 v.get(Option.SHUTDOWN_TIMEOUT)),
-                new SextantConfig.Storage(
+                new StoreOptions(
                         (Path) v.get(Option.DATA_DIR),
                         (WalOptions.SyncPolicy) v.get(Option.WAL_SYNC),
                         (Duration) v.get(Option.WAL_SYNC_INTERVAL),

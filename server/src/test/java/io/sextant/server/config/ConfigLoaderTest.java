@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     void defaultsAreTheModulesDefaults() throws ConfigException {
         SextantConfig c = run();
         assertThat(c.http()).isEqualTo(new SextantConfig.Http("0.0.0.0", 9555, Duration.ofSeconds(10)));
-        assertThat(c.storage().toStoreOptions()).isEqualTo(StoreOptions.defaults(Path.of("./data")));
+        assertThat(c.storage()).isEqualTo(StoreOptions.defaults(Path.of("./data")));
         assertThat(c.ingest()).isEqualTo(IngestLimits.DEFAULTS);
         assertThat(c.selfScrapeInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.logLevel()).isEqualTo("info");
