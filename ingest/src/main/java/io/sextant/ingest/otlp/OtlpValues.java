@@ -2,9 +2,7 @@ package io.sextant.ingest.otlp;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import io.sextant.storage.text.GoFloat;
 import java.util.Base64;
 import java.util.TreeMap;
 
@@ -47,104 +45,12 @@ final class OtlpValues {
 
     /** Go's {@code strconv.FormatFloat(f, 'f', -1, 64)}: shortest round-trip digits, never an exponent. */
     static String formatFloat(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "+Inf" : "-Inf";
-        }
-        if (d == 0) {
-            return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
-        }
-        String plain = shortest(Math.abs(d)).toPlainString();
-        return d < 0 ? "-" + plain : plain;
+        return GoFloat.formatFixed(d);
     }
 
-    /**
-     * A finite double as Go's encoding/json writes it (the ES6 number format): plain between 1e-6 and 1e21,
-     * otherwise {@code 1.5e-7} / {@code 1e+21}.
-     */
+    /** A finite double as Go's encoding/json writes it. */
     static String jsonNumber(double d) {
-        double abs = Math.abs(d);
-        if (abs == 0 || (abs >= 1e-6 && abs < 1e21)) {
-            return formatFloat(d);
-        }
-        BigDecimal s = shortest(abs);
-        String digits = s.unscaledValue().toString();
-        int exponent = digits.length() - 1 - s.scale();
-        StringBuilder sb = new StringBuilder(digits.length() + 8);
-        if (d < 0) {
-            sb.append('-');
-        }
-        sb.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            sb.append('.').append(digits, 1, digits.length());
-        }
-        // Go pads exponents to two digits and encoding/json strips that padding again; positive exponents
-        // here are at least 21.
-        return sb.append('e')
-                .append(exponent < 0 ? '-' : '+')
-                .append(Math.abs(exponent))
-                .toString();
-    }
-
-    /**
-     * The shortest decimal, without trailing zeros, that reads back as {@code v} (positive and finite); among
-     * several of that length the one closest to {@code v}, as Go's strconv picks.
-     *
-     * <p>Java's digits always read back, so the shortest decimal has at most as many digits. The decimals that
-     * read back as {@code v} form an interval, so if one of {@code p} digits exists, the {@code p}-digit decimal
-     * just below or just above Java's is one, and one of {@code p + 1} digits exists too: the shortest length can
-     * be found by bisection, and usually one probe shows that Java's is already shortest. Working from Java's at
-     * most 17 digits rather than from the exact binary value, which has up to 767, keeps this cheap for any input.
-     */
-    private static BigDecimal shortest(double v) {
-        BigDecimal java = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        int digits = java.precision();
-        if (digits == 1) {
-            return java;
-        }
-        if (readingBack(java, digits - 1, v) == null) {
-            // Java's last digit may still be one off the nearest; its neighbours decide.
-            BigDecimal step = BigDecimal.ONE.scaleByPowerOfTen(-java.scale());
-            BigDecimal best = java;
-            for (BigDecimal neighbour : new BigDecimal[] {java.subtract(step), java.add(step)}) {
-                if (neighbour.signum() > 0 && neighbour.doubleValue() == v && !atLeastAsClose(best, neighbour, v)) {
-                    best = neighbour;
-                }
-            }
-            return best.stripTrailingZeros();
-        }
-        int lo = 1;
-        int hi = digits - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (readingBack(java, mid, v) != null) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return readingBack(java, hi, v).stripTrailingZeros();
-    }
-
-    /** The {@code p}-digit neighbour of {@code java} that reads back as {@code v} (the closer if both), or null. */
-    private static BigDecimal readingBack(BigDecimal java, int p, double v) {
-        BigDecimal below = java.round(new MathContext(p, RoundingMode.FLOOR));
-        BigDecimal above = java.round(new MathContext(p, RoundingMode.CEILING));
-        boolean belowReadsBack = below.doubleValue() == v;
-        boolean aboveReadsBack = above.doubleValue() == v;
-        if (belowReadsBack && (!aboveReadsBack || atLeastAsClose(below, above, v))) {
-            return below;
-        }
-        return aboveReadsBack ? above : null;
-    }
-
-    /** Whether {@code a} is at least as close to {@code v} as {@code b}; a tie goes to the even last digit. */
-    private static boolean atLeastAsClose(BigDecimal a, BigDecimal b, double v) {
-        BigDecimal exact = new BigDecimal(v);
-        int c = exact.subtract(a).abs().compareTo(exact.subtract(b).abs());
-        return c < 0 || (c == 0 && !a.unscaledValue().testBit(0));
+        return GoFloat.jsonNumber(d);
     }
 
     /** Appends the value as encoding/json marshals {@code AsRaw()}; false if it holds a NaN or an infinity. */
