@@ -3,6 +3,7 @@ package io.sextant.ingest.remotewrite;
 import static java.util.Objects.requireNonNull;
 
 import io.sextant.ingest.IngestLimits;
+import io.sextant.ingest.IngestMetrics;
 import io.sextant.ingest.IngestResponse;
 import io.sextant.ingest.IngestStatus;
 import io.sextant.storage.AppendResult;
@@ -11,7 +12,6 @@ import io.sextant.storage.MetricsWriter;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.telemetry.Telemetry;
-import io.sextant.storage.telemetry.Telemetry.Counter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,24 +52,7 @@ public final class RemoteWriteHandler {
     private final IngestLimits limits;
     private final ThreadLocal<PerThread> perThread;
 
-    private final Counter requests204;
-    private final Counter requests400;
-    private final Counter requests413;
-    private final Counter requests415;
-    private final Counter requests500;
-    private final Counter requests503;
-    private final Counter samplesAccepted;
-    private final Counter samplesOutOfOrder;
-    private final Counter samplesDuplicate;
-    private final Counter samplesTooOld;
-    private final Counter samplesFuture;
-    private final Counter samplesInvalidSeries;
-    private final Counter exemplarsAccepted;
-    private final Counter exemplarsRejected;
-    private final Counter exemplarsInvalid;
-    private final Counter metadataReceived;
-    private final Counter requestBytes;
-    private final Telemetry.Histogram duration;
+    private final IngestMetrics metrics;
 
     private static final class PerThread {
         final RemoteWriteDecoder decoder;
@@ -107,53 +90,7 @@ public final class RemoteWriteHandler {
         requireNonNull(telemetry, "telemetry is null");
         this.perThread = ThreadLocal.withInitial(() -> new PerThread(limits));
 
-        requests204 = requests(telemetry, 204);
-        requests400 = requests(telemetry, 400);
-        requests413 = requests(telemetry, 413);
-        requests415 = requests(telemetry, 415);
-        requests500 = requests(telemetry, 500);
-        requests503 = requests(telemetry, 503);
-        String samplesHelp = "Samples received by protocol and outcome.";
-        samplesAccepted = samples(telemetry, samplesHelp, "accepted");
-        samplesOutOfOrder = samples(telemetry, samplesHelp, "rejected_out_of_order");
-        samplesDuplicate = samples(telemetry, samplesHelp, "rejected_duplicate");
-        samplesTooOld = samples(telemetry, samplesHelp, "rejected_too_old");
-        samplesFuture = samples(telemetry, samplesHelp, "rejected_future");
-        samplesInvalidSeries = samples(telemetry, samplesHelp, "rejected_invalid_series");
-        String exemplarsHelp = "Exemplars received by protocol and outcome.";
-        exemplarsAccepted = telemetry.counter(
-                "sextant_ingest_exemplars_total", exemplarsHelp, "protocol", PROTOCOL, "result", "accepted");
-        exemplarsRejected = telemetry.counter(
-                "sextant_ingest_exemplars_total", exemplarsHelp, "protocol", PROTOCOL, "result", "rejected");
-        exemplarsInvalid = telemetry.counter(
-                "sextant_ingest_exemplars_total", exemplarsHelp, "protocol", PROTOCOL, "result", "rejected_invalid");
-        metadataReceived = telemetry.counter(
-                "sextant_ingest_metadata_total", "Metric metadata entries stored, by protocol.", "protocol", PROTOCOL);
-        requestBytes = telemetry.counter(
-                "sextant_ingest_request_bytes_total",
-                "Request body bytes received (compressed), by protocol.",
-                "protocol",
-                PROTOCOL);
-        duration = telemetry.histogram(
-                "sextant_ingest_request_duration_seconds",
-                "Ingest request handling time, by protocol.",
-                Telemetry.LATENCY_BUCKETS,
-                "protocol",
-                PROTOCOL);
-    }
-
-    private static Counter requests(Telemetry telemetry, int code) {
-        return telemetry.counter(
-                "sextant_ingest_requests_total",
-                "Ingest requests by protocol and HTTP status code.",
-                "protocol",
-                PROTOCOL,
-                "code",
-                Integer.toString(code));
-    }
-
-    private static Counter samples(Telemetry telemetry, String help, String result) {
-        return telemetry.counter("sextant_ingest_samples_total", help, "protocol", PROTOCOL, "result", result);
+        metrics = new IngestMetrics(telemetry, PROTOCOL);
     }
 
     /**
@@ -180,9 +117,7 @@ public final class RemoteWriteHandler {
             response = IngestResponse.text(
                     500, "internal error while storing the remote-write request; see the server log");
         }
-        requestCounter(response.status()).inc();
-        requestBytes.add(bodyLength);
-        duration.observeNanos(System.nanoTime() - start);
+        metrics.request(response.status(), bodyLength, System.nanoTime() - start);
         return response;
     }
 
@@ -233,17 +168,10 @@ public final class RemoteWriteHandler {
     }
 
     private void count(RemoteWriteDecoder.Result decoded, AppendResult result, int metadata) {
-        // identical re-sent samples are stored already, which is what the sender wants to know
-        samplesAccepted.add(result.acceptedSamples() + result.duplicatesIgnored());
-        samplesOutOfOrder.add(result.outOfOrder());
-        samplesDuplicate.add(result.duplicateTimestamp());
-        samplesTooOld.add(result.tooOld());
-        samplesFuture.add(result.tooFarInFuture());
-        samplesInvalidSeries.add(decoded.samplesRejected());
-        exemplarsAccepted.add(result.acceptedExemplars());
-        exemplarsRejected.add(result.rejectedExemplars());
-        exemplarsInvalid.add(decoded.exemplarsRejected());
-        metadataReceived.add(metadata);
+        metrics.stored(result);
+        metrics.invalidSamples(decoded.samplesRejected());
+        metrics.invalidExemplars(decoded.exemplarsRejected());
+        metrics.metadata(metadata);
     }
 
     private static String partialFailure(RemoteWriteDecoder.Result decoded, AppendResult result) {
@@ -309,17 +237,6 @@ public final class RemoteWriteHandler {
                     response.status(), response.contentType(), response.body(), Map.of("Retry-After", "1"));
         }
         return response;
-    }
-
-    private Counter requestCounter(int status) {
-        return switch (status) {
-            case 204 -> requests204;
-            case 400 -> requests400;
-            case 413 -> requests413;
-            case 415 -> requests415;
-            case 503 -> requests503;
-            default -> requests500;
-        };
     }
 
     /** Null when the Content-Type selects remote write 1.0, else why it does not. */

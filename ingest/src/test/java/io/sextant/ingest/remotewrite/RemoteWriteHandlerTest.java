@@ -552,7 +552,7 @@ class RemoteWriteHandlerTest {
                 .doesNotContain("j10")
                 .contains("... and 3 more");
         assertThat(store.commits).isZero();
-        assertThat(counter("sextant_ingest_samples_total", "result", "rejected_invalid_series"))
+        assertThat(counter("sextant_ingest_samples_total", "result", "rejected_invalid"))
                 .isEqualTo(13);
     }
 

@@ -1,0 +1,167 @@
+package io.sextant.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sextant.ingest.otlp.OtlpMetricsHandler;
+import io.sextant.ingest.remotewrite.RemoteWriteHandler;
+import io.sextant.server.api.PromReadApi;
+import io.sextant.server.config.Durations;
+import io.sextant.server.config.SextantConfig;
+import io.sextant.server.http.HttpServer;
+import io.sextant.server.http.IngestEndpoint;
+import io.sextant.server.http.Router;
+import io.sextant.storage.head.MetricsStore;
+import io.sextant.storage.telemetry.Telemetry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the HTTP endpoints over an opened {@link MetricsStore}, and the background jobs. The
+ * life cycle is {@link #startHttp()} (health answers at once, everything else 503), {@link #replay()} (the
+ * store replays its WAL, then the server is ready), {@link #startBackgroundJobs()}, and {@link #close()} (a
+ * graceful stop, then the store is closed).
+ */
+public final class Sextant implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sextant.class);
+    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(30);
+    private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final SextantConfig config;
+    private final MetricsStore store;
+    private final Telemetry telemetry;
+    private final HttpServer http;
+    private final ScheduledExecutorService jobs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    public Sextant(SextantConfig config, MetricsStore store, Telemetry telemetry, BuildInfo build) {
+        this.config = requireNonNull(config, "config is null");
+        this.store = requireNonNull(store, "store is null");
+        this.telemetry = requireNonNull(telemetry, "telemetry is null");
+        requireNonNull(build, "build is null");
+        ProcessMetrics.register(telemetry, build);
+        Router router = new Router(telemetry, config.ingest().maxBodyBytes());
+        router.add("GET", "/-/healthy", ex -> ex.text(200, "Sextant is Healthy.\n"));
+        router.add("GET", "/-/ready", ex -> {
+            if (ready()) {
+                ex.text(200, "Sextant is Ready.\n");
+            } else {
+                ex.text(503, "Service Unavailable");
+            }
+        });
+        router.add("GET", "/metrics", ex -> {
+            StringBuilder sb = new StringBuilder(64 * 1024);
+            telemetry.writeText(sb);
+            byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+            ex.respond(200, METRICS_CONTENT_TYPE, body, body.length);
+        });
+        new PromReadApi(store, build).register(router, this::ready);
+        RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
+        router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
+        // /v1/metrics is the OTLP/HTTP default; the others are where Mimir and Prometheus receive OTLP
+        OtlpMetricsHandler otlp = new OtlpMetricsHandler(store, config.ingest(), telemetry);
+        IngestEndpoint otlpEndpoint = new IngestEndpoint(otlp::handle, this::ready);
+        for (String path : List.of("/v1/metrics", "/otlp/v1/metrics", "/api/v1/otlp/v1/metrics")) {
+            router.add("POST", path, otlpEndpoint);
+        }
+        http = new HttpServer(
+                config.http().address(), config.http().port(), config.http().shutdownTimeout(), router);
+        jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sextant-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts listening; {@code /-/healthy} answers from now on. */
+    public void startHttp() throws Exception {
+        http.start();
+    }
+
+    /** Replays the store's WAL (logging progress), after which the server is ready. */
+    public void replay() {
+        store.replay();
+        log.info("ready: accepting writes and queries");
+    }
+
+    /** Starts the checkpoint check and, unless disabled, the self-scrape. */
+    public void startBackgroundJobs() {
+        long checkMillis = CHECKPOINT_CHECK_INTERVAL.toMillis();
+        jobs.scheduleWithFixedDelay(this::checkpointIfDue, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+        Duration interval = config.selfScrapeInterval();
+        if (!interval.isZero()) {
+            SelfScraper scraper = new SelfScraper(telemetry, store, instance(), System::currentTimeMillis);
+            jobs.scheduleAtFixedRate(scraper, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("self-scrape every {} into tenant {}", Durations.format(interval), SelfScraper.TENANT);
+        }
+    }
+
+    private void checkpointIfDue() {
+        try {
+            if (store.checkpointDue()) {
+                store.checkpoint();
+            }
+        } catch (RuntimeException e) {
+            log.error("checkpoint failed", e);
+        }
+    }
+
+    /** The {@code instance} label of the self-scrape: the address clients use for this server. */
+    String instance() {
+        String host = config.http().address();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return host + ":" + port();
+    }
+
+    public boolean ready() {
+        return !stopping && store.isReady();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return http.port();
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish (up to the shutdown timeout), stops the
+     * background jobs and closes the store, which syncs and closes the WAL. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        log.info(
+                "stopping: no new connections, waiting up to {} for requests in flight",
+                Durations.format(config.http().shutdownTimeout()));
+        try {
+            http.stop();
+        } catch (Exception e) {
+            log.warn("HTTP server did not stop cleanly: {}", e.toString());
+        }
+        log.info("HTTP server stopped; stopping background jobs");
+        jobs.shutdown();
+        try {
+            if (!jobs.awaitTermination(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("a background job is still running; closing the store anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("closing the store (syncing the WAL)");
+        store.close();
+        log.info("stopped");
+    }
+}

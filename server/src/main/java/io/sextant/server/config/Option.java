@@ -1,0 +1,284 @@
+package io.sextant.server.config;
+
+import io.sextant.ingest.IngestLimits;
+import io.sextant.storage.head.StoreOptions;
+import io.sextant.storage.wal.WalOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting of the server: its config-file key, its command-line flag, its default and its meaning. The
+ * file, the flags, {@code --help}, {@code --print-config} and {@code docs/configuration.md} all come from this
+ * one list, so a setting cannot exist in one place and not the other.
+ */
+enum Option {
+    HTTP_ADDRESS(
+            "http.address",
+            "--http-address",
+            "HOST",
+            Kind.HOST,
+            "0.0.0.0",
+            "Address the HTTP server listens on; 0.0.0.0 is every interface, as Prometheus does."),
+    HTTP_PORT("http.port", "--http-port", "PORT", Kind.PORT, "9555", "Port of the HTTP server (0 picks a free one)."),
+    SHUTDOWN_TIMEOUT(
+            "http.shutdown-timeout",
+            "--shutdown-timeout",
+            "DURATION",
+            Kind.DURATION,
+            "10s",
+            "On SIGTERM, how long requests in flight may take to finish before they are cut off."),
+    DATA_DIR(
+            "storage.data-dir",
+            "--data-dir",
+            "DIR",
+            Kind.PATH,
+            "./data",
+            "Directory of everything the store writes (the WAL lives in its wal/ subdirectory)."),
+    WAL_SYNC(
+            "storage.wal.sync",
+            "--wal-sync",
+            "POLICY",
+            Kind.SYNC_POLICY,
+            "fsync",
+            "When a write is durable: fsync (before the write is acknowledged) or batch-interval (within"
+                    + " --wal-sync-interval after it)."),
+    WAL_SYNC_INTERVAL(
+            "storage.wal.sync-interval",
+            "--wal-sync-interval",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            Durations.format(Defaults.STORE.walSyncInterval()),
+            "With --wal-sync batch-interval, the longest time an acknowledged write stays unsynced."),
+    WAL_SEGMENT_SIZE(
+            "storage.wal.segment-size",
+            "--wal-segment-size",
+            "SIZE",
+            Kind.SEGMENT_SIZE,
+            ByteSizes.format(WalOptions.DEFAULT_SEGMENT_BYTES),
+            "Size at which a WAL segment is closed and a new one started (at least 4KiB)."),
+    OUT_OF_ORDER_WINDOW(
+            "storage.out-of-order-window",
+            "--ooo-window",
+            "DURATION",
+            Kind.DURATION,
+            Durations.format(Defaults.STORE.outOfOrderWindow()),
+            "How far behind a series' newest sample a late sample is still accepted."),
+    RETENTION(
+            "storage.retention",
+            "--retention",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            Durations.format(Defaults.STORE.retention()),
+            "Samples older than now minus this are rejected and dropped from the store."),
+    MAX_FUTURE(
+            "storage.max-future",
+            "--max-future",
+            "DURATION",
+            Kind.DURATION,
+            Durations.format(Defaults.STORE.maxFuture()),
+            "Samples newer than now plus this are rejected."),
+    CHECKPOINT_WAL_SIZE(
+            "storage.checkpoint-wal-size",
+            "--checkpoint-wal-size",
+            "SIZE",
+            Kind.SIZE,
+            ByteSizes.format(Defaults.STORE.checkpointWalBytes()),
+            "A checkpoint is written (and older WAL segments deleted) once the WAL exceeds this size."),
+    MAX_EXEMPLARS_PER_TENANT(
+            "storage.max-exemplars-per-tenant",
+            "--max-exemplars-per-tenant",
+            "N",
+            Kind.COUNT_OR_ZERO,
+            Integer.toString(Defaults.STORE.exemplarsPerTenant()),
+            "Capacity of each tenant's exemplar buffer (the newest are kept; 0 keeps none)."),
+    MAX_BODY_SIZE(
+            "ingest.max-body-size",
+            "--max-body-size",
+            "SIZE",
+            Kind.INT_SIZE,
+            ByteSizes.format(IngestLimits.DEFAULTS.maxBodyBytes()),
+            "Largest request body as received, compressed (413 beyond). Applies to every endpoint."),
+    MAX_DECOMPRESSED_SIZE(
+            "ingest.max-decompressed-size",
+            "--max-decompressed-size",
+            "SIZE",
+            Kind.INT_SIZE,
+            ByteSizes.format(IngestLimits.DEFAULTS.maxDecompressedBytes()),
+            "Largest ingest body after snappy/gzip decompression (413 beyond)."),
+    MAX_LABELS_PER_SERIES(
+            "ingest.max-labels-per-series",
+            "--max-labels-per-series",
+            "N",
+            Kind.COUNT,
+            Integer.toString(IngestLimits.DEFAULTS.maxLabelsPerSeries()),
+            "Most labels a series may have, __name__ included (400 beyond)."),
+    MAX_LABEL_NAME_LENGTH(
+            "ingest.max-label-name-length",
+            "--max-label-name-length",
+            "N",
+            Kind.COUNT,
+            Integer.toString(IngestLimits.DEFAULTS.maxLabelNameLength()),
+            "Longest label name in UTF-8 bytes (400 beyond)."),
+    MAX_LABEL_VALUE_LENGTH(
+            "ingest.max-label-value-length",
+            "--max-label-value-length",
+            "N",
+            Kind.COUNT,
+            Integer.toString(IngestLimits.DEFAULTS.maxLabelValueLength()),
+            "Longest label value in UTF-8 bytes (400 beyond)."),
+    MAX_SAMPLES_PER_REQUEST(
+            "ingest.max-samples-per-request",
+            "--max-samples-per-request",
+            "N",
+            Kind.COUNT,
+            Integer.toString(IngestLimits.DEFAULTS.maxSamplesPerRequest()),
+            "Most samples plus exemplars in one ingest request (413 beyond)."),
+    SELF_SCRAPE_INTERVAL(
+            "self-scrape.interval",
+            "--self-scrape-interval",
+            "DURATION",
+            Kind.DURATION,
+            "15s",
+            "How often Sextant stores its own /metrics in the tenant \"sextant\" (0 disables)."),
+    LOG_LEVEL(
+            "log.level",
+            "--log-level",
+            "LEVEL",
+            Kind.LOG_LEVEL,
+            "info",
+            "Least severe log level written to stderr: trace, debug, info, warn or error.");
+
+    /** How a value is read and checked, and how it is written back. */
+    enum Kind {
+        PATH,
+        HOST,
+        PORT,
+        DURATION,
+        POSITIVE_DURATION,
+        SIZE,
+        INT_SIZE,
+        SEGMENT_SIZE,
+        COUNT,
+        COUNT_OR_ZERO,
+        SYNC_POLICY,
+        LOG_LEVEL
+    }
+
+    static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
+
+    final String key;
+    final String flag;
+    final String metavar;
+    final Kind kind;
+    final String defaultValue;
+    final String description;
+
+    Option(String key, String flag, String metavar, Kind kind, String defaultValue, String description) {
+        this.key = key;
+        this.flag = flag;
+        this.metavar = metavar;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /**
+     * The typed value of {@code text}.
+     *
+     * @throws IllegalArgumentException saying what is wrong, without naming the option
+     */
+    Object parse(String text) {
+        String s = text.trim();
+        return switch (kind) {
+            case PATH -> {
+                if (s.isEmpty()) {
+                    throw new IllegalArgumentException("empty path");
+                }
+                yield Path.of(s);
+            }
+            case HOST -> {
+                if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+                    throw new IllegalArgumentException("not a host name or address");
+                }
+                yield s;
+            }
+            case PORT -> {
+                int port = integer(s);
+                if (port < 0 || port > 65535) {
+                    throw new IllegalArgumentException("port out of range 0-65535");
+                }
+                yield port;
+            }
+            case DURATION -> Durations.parse(s);
+            case POSITIVE_DURATION -> {
+                Duration d = Durations.parse(s);
+                if (d.isZero()) {
+                    throw new IllegalArgumentException("must be greater than 0");
+                }
+                yield d;
+            }
+            case SIZE -> ByteSizes.parse(s);
+            case INT_SIZE -> {
+                long bytes = ByteSizes.parse(s);
+                if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("must be between 1 byte and 2GiB - 1");
+                }
+                yield (int) bytes;
+            }
+            case SEGMENT_SIZE -> {
+                long bytes = ByteSizes.parse(s);
+                if (bytes < 4096) {
+                    throw new IllegalArgumentException("must be at least 4KiB");
+                }
+                yield bytes;
+            }
+            case COUNT, COUNT_OR_ZERO -> {
+                int n = integer(s);
+                if (n < 0 || (n == 0 && kind == Kind.COUNT)) {
+                    throw new IllegalArgumentException(
+                            kind == Kind.COUNT ? "must be at least 1" : "must not be negative");
+                }
+                yield n;
+            }
+            case SYNC_POLICY ->
+                switch (s) {
+                    case "fsync" -> WalOptions.SyncPolicy.FSYNC;
+                    case "batch-interval" -> WalOptions.SyncPolicy.BATCH_INTERVAL;
+                    default -> throw new IllegalArgumentException("expected fsync or batch-interval");
+                };
+            case LOG_LEVEL -> {
+                String level = s.toLowerCase(Locale.ROOT);
+                if (!LOG_LEVELS.contains(level)) {
+                    throw new IllegalArgumentException("expected one of " + String.join(", ", LOG_LEVELS));
+                }
+                yield level;
+            }
+        };
+    }
+
+    /** The value as the config file and {@code --print-config} write it. */
+    Object format(Object value) {
+        return switch (kind) {
+            case DURATION, POSITIVE_DURATION -> Durations.format((Duration) value);
+            case SIZE, INT_SIZE, SEGMENT_SIZE -> ByteSizes.format(((Number) value).longValue());
+            case SYNC_POLICY -> value == WalOptions.SyncPolicy.FSYNC ? "fsync" : "batch-interval";
+            case PATH -> value.toString();
+            default -> value;
+        };
+    }
+
+    private static int integer(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an integer");
+        }
+    }
+
+    /** Defaults owned by the store and ingest modules, so each lives in one place. */
+    private static final class Defaults {
+        static final StoreOptions STORE = StoreOptions.defaults(Path.of("data"));
+    }
+}
