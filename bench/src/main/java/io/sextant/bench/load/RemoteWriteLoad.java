@@ -50,7 +50,8 @@ public final class RemoteWriteLoad {
               --compress-threads N      threads for pre-encoding compression (default 2)
               --verify MODE             none | promql: after the run, count series and samples through
                                         /api/v1/query on the same host | series: count series through
-                                        /api/v1/series (default none)
+                                        /api/v1/series | export: count series and samples through
+                                        /api/v1/export (default none)
               --flush-path PATH         GET this path before verifying (VictoriaMetrics: /internal/force_flush)
               --encode-only             build and check the requests, print their size, send nothing
             durations: 500ms, 15s, 5m, 2h
@@ -287,6 +288,8 @@ public final class RemoteWriteLoad {
             r.putAll(verifyPromql(url, o.get("flush-path"), plan, durationMs, intervalMs));
         } else if (verify.equals("series")) {
             r.putAll(verifySeries(url, plan));
+        } else if (verify.equals("export")) {
+            r.putAll(verifyExport(url, plan));
         }
 
         if (r.containsKey("verified_series")) {
@@ -342,9 +345,12 @@ public final class RemoteWriteLoad {
                     "  rest of the machine busy %.2f cores on average during send (noise)%n",
                     (machineBusy - selfCpu - serverCpu) / 1e6 / wallS);
         }
-        if (r.containsKey("verified_series")) {
+        if (r.containsKey("verified_samples")) {
             System.out.println("  verify: server reports " + r.get("verified_series") + " series and "
                     + r.get("verified_samples") + " samples (sent " + series + " / " + plan.totalSamples + ")");
+        } else if (r.containsKey("verified_series")) {
+            System.out.println(
+                    "  verify: server reports " + r.get("verified_series") + " series (sent " + series + ")");
         }
         if (Boolean.FALSE.equals(r.get("verify_ok"))) {
             System.out.println("WARNING: the server's counts differ from what was sent");
@@ -444,6 +450,53 @@ public final class RemoteWriteLoad {
                 n++;
             }
             out.put("verified_series", n);
+        } catch (Exception e) {
+            out.put("verify_error", e.toString());
+        }
+        return out;
+    }
+
+    /** Counts series and samples through /api/v1/export (VictoriaMetrics' JSON lines, also Sextant's). */
+    private static Map<String, Object> verifyExport(URI writeUrl, RequestPlan plan) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String base = "http://" + writeUrl.getHost() + ":" + writeUrl.getPort();
+        try {
+            String uri =
+                    base + "/api/v1/export?match[]=" + URLEncoder.encode("{__name__=~\".+\"}", StandardCharsets.UTF_8)
+                            + "&start=" + (plan.firstTs / 1000 - 60) + "&end=" + (plan.lastTs / 1000 + 60);
+            HttpResponse<java.util.stream.Stream<String>> resp = client.send(
+                    HttpRequest.newBuilder(URI.create(uri))
+                            .timeout(Duration.ofMinutes(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            if (resp.statusCode() != 200) {
+                throw new IOException("export -> HTTP " + resp.statusCode());
+            }
+            long[] counts = new long[2];
+            try (java.util.stream.Stream<String> lines = resp.body()) {
+                lines.forEach(line -> {
+                    int i = line.indexOf("\"timestamps\":[");
+                    if (i < 0) {
+                        return;
+                    }
+                    counts[0]++;
+                    int end = line.indexOf(']', i);
+                    if (end > i + 14) {
+                        long n = 1;
+                        for (int k = i + 14; k < end; k++) {
+                            if (line.charAt(k) == ',') {
+                                n++;
+                            }
+                        }
+                        counts[1] += n;
+                    }
+                });
+            }
+            out.put("verified_series", counts[0]);
+            out.put("verified_samples", counts[1]);
         } catch (Exception e) {
             out.put("verify_error", e.toString());
         }
