@@ -99,7 +99,7 @@ public final class CompareTable {
         boolean header = false;
         for (var e : medians.entrySet()) {
             String[] key = e.getKey().split("\\|");
-            if (!key[0].equals("sextant")) {
+            if (!key[0].startsWith("sextant")) {
                 continue;
             }
             for (String base : new String[] {"prometheus", "victoriametrics"}) {
@@ -115,7 +115,8 @@ public final class CompareTable {
                 double[] s = e.getValue();
                 sb.append(String.format(
                         Locale.ROOT,
-                        "| sextant / %s | %s | %.2f | %.2f | %.2f |%n",
+                        "| %s / %s | %s | %.2f | %.2f | %.2f |%n",
+                        key[0],
                         base,
                         key[1],
                         s[0] / b[0],
