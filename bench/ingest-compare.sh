@@ -268,13 +268,12 @@ cat <<'EOF'
 
 Durability is not the same across targets:
 - Sextant (defaults): every remote-write request is acknowledged only after its WAL record is fsync'ed
-  (group commit: concurrent requests share one fsync).
-- Prometheus 2.42: each append is write()n to the WAL segment file (OS page cache) before the request
-  returns, but fsync only happens when a 128 MiB WAL segment is completed (asynchronously), at checkpoints
-  and at shutdown; acknowledged samples can be lost on power failure / kernel crash (not on a process crash).
-- VictoriaMetrics 1.79: no WAL; rows are buffered in memory, converted to in-memory parts about every second
-  and written to disk as parts every few seconds (the part is fsync'ed when written); acknowledged samples of
-  the last seconds are lost on a process crash or power failure.
+  (group commit: concurrent requests share one fsync). sextant-batch: fsync within 100 ms after the ack.
+- Prometheus 2.42: each append is write()n to the WAL segment file (page cache) before the request returns;
+  fsync happens only when a 128 MiB WAL segment is completed (asynchronously), at checkpoints and at
+  shutdown. Acknowledged samples survive a process crash, not a power loss / kernel crash.
+- VictoriaMetrics 1.79: no WAL; rows are buffered in memory and reach disk as parts (fsync'ed when written)
+  seconds later. Acknowledged samples of the last seconds are lost on a process crash or power loss.
 Run with --fsync-check to count each server's fsync-family syscalls during a run.
 EOF
 exit 0
