@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
-    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(30);
+    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SextantConfig config;

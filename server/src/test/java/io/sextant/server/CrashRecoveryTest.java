@@ -58,7 +58,7 @@ import org.xerial.snappy.Snappy;
  * </ul>
  *
  * <p>Some kills come right after readiness, most under load, a few during the WAL replay of a restart, one just
- * after and one while the checkpoint job (30 s after readiness; a small {@code --checkpoint-wal-size} makes it
+ * after and one while the checkpoint job (first run one check interval after readiness; a small {@code --checkpoint-wal-size} makes it
  * write a checkpoint) writes a checkpoint under concurrent commits, so that each phase of the store's life is
  * interrupted. Small WAL segments make segment rotation frequent too. The kill schedule comes from a seeded random
  * generator whose seed is printed, and {@code -Dsextant.crash.seed=N} replays a schedule (the timing of the
@@ -196,7 +196,8 @@ class CrashRecoveryTest {
                             Thread.sleep(200 + random.nextInt(2300)); // the deliberate, random moment of the crash
                         }
                         case IN_CHECKPOINT, AFTER_CHECKPOINT -> {
-                            // The job first runs 30 s after readiness. Writers join for the last 2 s before it
+                            // The job first runs one check interval after readiness. Writers join for the last 2 s
+                            // before it
                             // (keeping the data set small), so the checkpoint runs under concurrent commits.
                             long idle = CHECKPOINT_JOB_DELAY_MS - 2000 - (System.nanoTime() - readyAt) / 1_000_000;
                             if (idle > 0) {
