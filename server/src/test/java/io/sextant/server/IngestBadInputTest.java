@@ -23,17 +23,20 @@ import io.sextant.ingest.remotewrite.proto.WriteRequest;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.Samples;
 import io.sextant.storage.Series;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -324,7 +327,7 @@ class IngestBadInputTest {
 
         for (Protocol p : Protocol.values()) {
             byte[] big = new byte[MAX_BODY + 1024];
-            new java.util.Random(1).nextBytes(big);
+            new Random(1).nextBytes(big);
             cases.add(new Case("body over --max-body-size", p)
                     .request(() -> post(p.otlp() ? "/v1/metrics" : "/api/v1/write", big, headers(p, TENANT)))
                     .expect(413, "request body of " + big.length + " bytes exceeds the limit of " + MAX_BODY));
@@ -1000,10 +1003,9 @@ class IngestBadInputTest {
 
     private static Answer postChunked(String path, byte[] body, String... headers) throws Exception {
         HttpResponse<byte[]> r = server.client.send(
-                java.net.http.HttpRequest.newBuilder(server.uri(path))
+                HttpRequest.newBuilder(server.uri(path))
                         .headers(headers)
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new java.io.ByteArrayInputStream(body)))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +197,7 @@ class OtelSdkInteropTest {
                 TestServer.Exported got = series.get(e.getKey());
                 assertThat(got.timestamps()).as("timestamps of %s", e.getKey()).containsExactly(times);
                 assertThat(bits(got.values()))
-                        .as("values of %s: %s", e.getKey(), java.util.Arrays.toString(got.values()))
+                        .as("values of %s: %s", e.getKey(), Arrays.toString(got.values()))
                         .containsExactly(bits(e.getValue()));
             }
 
@@ -262,7 +263,7 @@ class OtelSdkInteropTest {
     }
 
     private static String[] with(String[] pairs, String name, String value) {
-        String[] out = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+        String[] out = Arrays.copyOf(pairs, pairs.length + 2);
         out[pairs.length] = name;
         out[pairs.length + 1] = value;
         return out;

@@ -14,6 +14,7 @@ import io.sextant.storage.Series;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -88,7 +90,7 @@ class PrometheusInteropTest {
     void stop() throws Exception {
         if (prometheus != null) {
             prometheus.destroyForcibly();
-            prometheus.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            prometheus.waitFor(10, TimeUnit.SECONDS);
         }
         if (target != null) {
             target.stop(0);
@@ -116,7 +118,8 @@ class PrometheusInteropTest {
         Map<String, String> vanishing = series("interop_vanishing");
         // Every target series must have arrived several times before one of them disappears.
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!served.stream().allMatch(s -> stored(s.labels(), instance).size() >= 4)) {
+        while (!served.stream()
+                .allMatch(s -> storedWithTimes(s.labels(), instance).size() >= 4)) {
             awaitOrFail(deadline, "Sextant to hold 4 samples of every target series", promPort);
         }
         vanished = true;
@@ -576,10 +579,6 @@ class PrometheusInteropTest {
         return out;
     }
 
-    private List<double[]> stored(Map<String, String> labels, String instance) {
-        return storedWithTimes(labels, instance);
-    }
-
     /** Pauses briefly while waiting for Prometheus; fails with its log once the deadline has passed or it died. */
     private void awaitOrFail(long deadlineNanos, String what, int promPort) throws Exception {
         if (prometheus != null && !prometheus.isAlive()) {
@@ -620,7 +619,7 @@ class PrometheusInteropTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
