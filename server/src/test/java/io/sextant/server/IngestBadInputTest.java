@@ -23,13 +23,12 @@ import io.sextant.ingest.remotewrite.proto.WriteRequest;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.Samples;
 import io.sextant.storage.Series;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpRequest;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -329,12 +328,12 @@ class IngestBadInputTest {
             byte[] big = new byte[MAX_BODY + 1024];
             new Random(1).nextBytes(big);
             cases.add(new Case("body over --max-body-size", p)
-                    .request(() -> post(p.otlp() ? "/v1/metrics" : "/api/v1/write", big, headers(p, TENANT)))
+                    .request(() -> rawExchange(path(p), List.of(headers(p, TENANT)), big, false))
                     .expect(413, "request body of " + big.length + " bytes exceeds the limit of " + MAX_BODY));
             if (p != Protocol.OTLP_JSON) {
                 // Without Content-Length (chunked), the body is cut off once it passes the limit.
                 cases.add(new Case("chunked body over --max-body-size", p)
-                        .request(() -> postChunked(p.otlp() ? "/v1/metrics" : "/api/v1/write", big, headers(p, TENANT)))
+                        .request(() -> rawExchange(path(p), List.of(headers(p, TENANT)), big, true))
                         .expect(413, "exceeds the limit of " + MAX_BODY + " bytes"));
             }
             S ok = ok("t6_" + p.name().toLowerCase());
@@ -1001,73 +1000,105 @@ class IngestBadInputTest {
         return post(p.otlp() ? "/v1/metrics" : "/api/v1/write", body, headers(p, tenant));
     }
 
-    private static Answer postChunked(String path, byte[] body, String... headers) throws Exception {
-        HttpResponse<byte[]> r = server.client.send(
-                HttpRequest.newBuilder(server.uri(path))
-                        .headers(headers)
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        return answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-    }
-
     private static Answer post(String path, byte[] body, String... headers) throws Exception {
         HttpResponse<byte[]> r = server.post(path, body, headers);
         return answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
-    /**
-     * A request written byte by byte on a socket, so header values reach the server exactly as given: empty ones,
-     * and UTF-8 bytes that {@link java.net.http.HttpClient} refuses to send.
-     */
+    private static String path(Protocol p) {
+        return p.otlp() ? "/v1/metrics" : "/api/v1/write";
+    }
+
+    /** A request whose tenant headers go out exactly as given: empty, or UTF-8 bytes java.net.http refuses. */
     private static Answer rawPost(Protocol p, byte[] encoded, List<String> tenantHeaders) throws Exception {
         byte[] body = p.otlp() ? encoded : Snappy.compress(encoded);
         String[] base = headers(p, "unused");
-        ByteArrayOutputStream req = new ByteArrayOutputStream();
-        StringBuilder head = new StringBuilder();
-        head.append("POST ").append(p.otlp() ? "/v1/metrics" : "/api/v1/write").append(" HTTP/1.1\r\n");
-        head.append("Host: 127.0.0.1:").append(server.sextant.port()).append("\r\n");
-        head.append("Content-Length: ").append(body.length).append("\r\n");
-        head.append("Connection: close\r\n");
+        List<String> headers = new ArrayList<>();
         for (int i = 0; i < base.length; i += 2) {
             if (!base[i].equals("X-Scope-OrgID")) {
-                head.append(base[i]).append(": ").append(base[i + 1]).append("\r\n");
+                headers.add(base[i]);
+                headers.add(base[i + 1]);
             }
         }
-        req.write(head.toString().getBytes(ISO_8859_1));
-        for (int i = 0; i < tenantHeaders.size(); i += 2) {
-            req.write((tenantHeaders.get(i) + ": ").getBytes(ISO_8859_1));
-            req.write(tenantHeaders.get(i + 1).getBytes(UTF_8));
-            req.write("\r\n".getBytes(ISO_8859_1));
+        headers.addAll(tenantHeaders);
+        return rawExchange(path(p), headers, body, false);
+    }
+
+    /**
+     * One request on its own connection, written by hand (header values as UTF-8 bytes). The body goes out from
+     * another thread while this one reads the answer: a server may answer before it reads a body it refuses, and a
+     * client that only reads once it has sent everything (as java.net.http does) can then see a reset instead.
+     */
+    private static Answer rawExchange(String path, List<String> headers, byte[] body, boolean chunked)
+            throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.sextant.port()
+                        + "\r\nConnection: close\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n"))
+                .getBytes(ISO_8859_1));
+        for (int i = 0; i < headers.size(); i += 2) {
+            head.write((headers.get(i) + ": ").getBytes(ISO_8859_1));
+            head.write(headers.get(i + 1).getBytes(UTF_8));
+            head.write("\r\n".getBytes(ISO_8859_1));
         }
-        req.write("\r\n".getBytes(ISO_8859_1));
-        req.write(body);
-        byte[] response;
+        head.write("\r\n".getBytes(ISO_8859_1));
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (Socket socket = new Socket("127.0.0.1", server.sextant.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(req.toByteArray());
+            out.write(head.toByteArray());
             out.flush();
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            if (chunked) {
+                                for (int at = 0; at < body.length; at += 64 << 10) {
+                                    int n = Math.min(64 << 10, body.length - at);
+                                    out.write((Integer.toHexString(n) + "\r\n").getBytes(ISO_8859_1));
+                                    out.write(body, at, n);
+                                    out.write("\r\n".getBytes(ISO_8859_1));
+                                }
+                                out.write("0\r\n\r\n".getBytes(ISO_8859_1));
+                            } else {
+                                out.write(body);
+                            }
+                            out.flush();
+                        } catch (IOException answeredFirst) {
+                            // the server answered and closed before taking the whole body
+                        }
+                    },
+                    "raw-body-writer");
+            writer.setDaemon(true);
+            writer.start();
             InputStream in = socket.getInputStream();
-            response = in.readAllBytes();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    received.write(buf, 0, n);
+                }
+            } catch (SocketException reset) {
+                // a reset after the answer arrived; what was read is checked below
+            }
+            writer.join(10_000);
         }
+        byte[] response = received.toByteArray();
         String text = new String(response, ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         assertThat(end).as("response head: %s", text).isPositive();
         String[] lines = text.substring(0, end).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
         String contentType = "";
-        boolean chunked = false;
+        boolean chunkedAnswer = false;
         for (String line : lines) {
             String lower = line.toLowerCase();
             if (lower.startsWith("content-type:")) {
                 contentType = line.substring(13).trim();
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
+                chunkedAnswer = true;
             }
         }
         byte[] payload = Arrays.copyOfRange(response, end + 4, response.length);
-        if (chunked) {
+        if (chunkedAnswer) {
             payload = dechunk(payload);
         }
         return answer(status, contentType, payload);
