@@ -16,6 +16,7 @@ import io.sextant.storage.Series;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.SegmentedWal;
 import io.sextant.storage.wal.WalOptions;
 import io.sextant.storage.wal.WriteAheadLog;
@@ -313,12 +314,20 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 double v = batch.value(i);
                 if (t < minValid) {
                     tooOld++;
-                    addError(errors, s, t, "sample is older than the retention of " + options.retention());
+                    addError(
+                            errors,
+                            s,
+                            t,
+                            "sample is older than the retention of " + Durations.format(options.retention()));
                     continue;
                 }
                 if (t > maxValid) {
                     future++;
-                    addError(errors, s, t, "sample is more than " + options.maxFuture() + " in the future");
+                    addError(
+                            errors,
+                            s,
+                            t,
+                            "sample is more than " + Durations.format(options.maxFuture()) + " in the future");
                     continue;
                 }
                 switch (s.append(t, v, window)) {
@@ -336,7 +345,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                                 s,
                                 t,
                                 "out of order sample: older than the newest sample (" + s.maxTime()
-                                        + ") minus the out-of-order window " + options.outOfOrderWindow());
+                                        + ") minus the out-of-order window "
+                                        + Durations.format(options.outOfOrderWindow()));
                     }
                     default -> {
                         dupTs++;
