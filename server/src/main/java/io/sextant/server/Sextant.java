@@ -5,13 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.sextant.ingest.otlp.OtlpMetricsHandler;
 import io.sextant.ingest.remotewrite.RemoteWriteHandler;
 import io.sextant.server.api.PromReadApi;
-import io.sextant.server.config.Durations;
 import io.sextant.server.config.SextantConfig;
 import io.sextant.server.http.HttpServer;
 import io.sextant.server.http.IngestEndpoint;
 import io.sextant.server.http.Router;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.text.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
-    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(30);
+    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SextantConfig config;

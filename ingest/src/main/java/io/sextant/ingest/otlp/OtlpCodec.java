@@ -2,7 +2,9 @@ package io.sextant.ingest.otlp;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -22,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
@@ -92,14 +95,11 @@ final class OtlpCodec {
         } catch (CharacterCodingException e) {
             throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: not valid UTF-8", e);
         }
-        checkDepth(text);
-        ExportMetricsServiceRequest.Builder builder = ExportMetricsServiceRequest.newBuilder();
-        try {
-            JSON_PARSER.merge(text, builder);
-        } catch (InvalidProtocolBufferException e) {
-            throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: " + e.getMessage(), e);
+        List<int[]> negativeZeros = scan(text);
+        ExportMetricsServiceRequest request = mergeJson(text);
+        if (!negativeZeros.isEmpty()) {
+            request = restoreNegativeZeros(request, text, negativeZeros);
         }
-        ExportMetricsServiceRequest request = builder.build();
         boolean hasIds = firstExemplar(
                         request,
                         e -> !e.getTraceId().isEmpty() || !e.getSpanId().isEmpty())
@@ -107,7 +107,22 @@ final class OtlpCodec {
         return hasIds ? hexIds(request) : request;
     }
 
-    private static void checkDepth(String json) {
+    private static ExportMetricsServiceRequest mergeJson(String text) {
+        ExportMetricsServiceRequest.Builder builder = ExportMetricsServiceRequest.newBuilder();
+        try {
+            JSON_PARSER.merge(text, builder);
+        } catch (InvalidProtocolBufferException e) {
+            throw new SextantException(ErrorCode.BAD_DATA, "invalid JSON body: " + e.getMessage(), e);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Checks the nesting depth (JsonFormat recurses and would overflow the stack) and returns the {@code
+     * [start, end)} ranges of negative-zero number literals outside strings.
+     */
+    private static List<int[]> scan(String json) {
+        List<int[]> negativeZeros = new ArrayList<>();
         int depth = 0;
         boolean inString = false;
         for (int i = 0; i < json.length(); i++) {
@@ -127,6 +142,91 @@ final class OtlpCodec {
                 }
             } else if (c == '}' || c == ']') {
                 depth--;
+            } else if (c == '-') {
+                int end = negativeZeroEnd(json, i);
+                if (end > i) {
+                    negativeZeros.add(new int[] {i, end});
+                    i = end - 1;
+                }
+            }
+        }
+        return negativeZeros;
+    }
+
+    /** The end of a literal like {@code -0}, {@code -0.00} or {@code -0e5} starting at {@code i}, else {@code i}. */
+    private static int negativeZeroEnd(String s, int i) {
+        int j = i + 1;
+        if (j >= s.length() || s.charAt(j) != '0') {
+            return i;
+        }
+        j++;
+        if (j < s.length() && s.charAt(j) == '.') {
+            j++;
+            while (j < s.length() && s.charAt(j) == '0') {
+                j++;
+            }
+        }
+        if (j < s.length() && (s.charAt(j) == 'e' || s.charAt(j) == 'E')) {
+            j++;
+            if (j < s.length() && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
+                j++;
+            }
+            while (j < s.length() && Character.isDigit(s.charAt(j))) {
+                j++;
+            }
+        }
+        return j < s.length() && (Character.isDigit(s.charAt(j)) || s.charAt(j) == '.') ? i : j;
+    }
+
+    /**
+     * JsonFormat reads numbers through BigDecimal, which has no negative zero, so {@code -0.0} arrives as
+     * {@code +0}. Parsing the text twice more, with those literals replaced by 1 and by 2, marks exactly the
+     * double fields they filled: the ones where the two copies differ.
+     */
+    private static ExportMetricsServiceRequest restoreNegativeZeros(
+            ExportMetricsServiceRequest parsed, String text, List<int[]> ranges) {
+        Message ones = mergeJson(replace(text, ranges, "1"));
+        Message twos = mergeJson(replace(text, ranges, "2"));
+        ExportMetricsServiceRequest.Builder b = parsed.toBuilder();
+        markNegativeZeros(b, ones, twos);
+        return b.build();
+    }
+
+    private static String replace(String text, List<int[]> ranges, String with) {
+        StringBuilder sb = new StringBuilder(text.length());
+        int at = 0;
+        for (int[] r : ranges) {
+            sb.append(text, at, r[0]).append(with);
+            at = r[1];
+        }
+        return sb.append(text, at, text.length()).toString();
+    }
+
+    private static void markNegativeZeros(Message.Builder target, Message ones, Message twos) {
+        for (FieldDescriptor f : target.getDescriptorForType().getFields()) {
+            boolean isDouble = f.getJavaType() == FieldDescriptor.JavaType.DOUBLE;
+            boolean isMessage = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
+            if (!isDouble && !isMessage) {
+                continue;
+            }
+            if (f.isRepeated()) {
+                for (int i = 0; i < target.getRepeatedFieldCount(f); i++) {
+                    if (isDouble) {
+                        if (!ones.getRepeatedField(f, i).equals(twos.getRepeatedField(f, i))) {
+                            target.setRepeatedField(f, i, -0.0);
+                        }
+                    } else {
+                        markNegativeZeros(
+                                target.getRepeatedFieldBuilder(f, i), (Message) ones.getRepeatedField(f, i), (Message)
+                                        twos.getRepeatedField(f, i));
+                    }
+                }
+            } else if (isDouble) {
+                if (!ones.getField(f).equals(twos.getField(f))) {
+                    target.setField(f, -0.0);
+                }
+            } else if (target.hasField(f)) {
+                markNegativeZeros(target.getFieldBuilder(f), (Message) ones.getField(f), (Message) twos.getField(f));
             }
         }
     }

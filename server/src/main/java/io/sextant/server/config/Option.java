@@ -2,6 +2,7 @@ package io.sextant.server.config;
 
 import io.sextant.ingest.IngestLimits;
 import io.sextant.storage.head.StoreOptions;
+import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.WalOptions;
 import java.nio.file.Path;
 import java.time.Duration;

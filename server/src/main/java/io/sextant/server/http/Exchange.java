@@ -30,6 +30,7 @@ public final class Exchange {
     private Params params;
     private OutputStream stream;
     private boolean responded;
+    private boolean bodyRead;
     private int status = 200;
 
     Exchange(Request request, Response response, Map<String, String> pathParams, int maxBodyBytes) {
@@ -116,6 +117,7 @@ public final class Exchange {
                 n += r;
             }
         }
+        bodyRead = true;
         return new Body(buf, n);
     }
 
@@ -180,6 +182,16 @@ public final class Exchange {
         this.status = status;
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        if (!bodyRead && hasBody()) {
+            // Answering before the body is read (a refused tenant, a 413 by Content-Length, 503 during
+            // replay) leaves unread bytes on the connection; Jetty then closes it, and a keep-alive client
+            // must be told so rather than find out from a broken pipe on its next request.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    private boolean hasBody() {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** The status sent, for metrics. */

@@ -16,6 +16,7 @@ import io.sextant.storage.Series;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.SegmentedWal;
 import io.sextant.storage.wal.WalOptions;
 import io.sextant.storage.wal.WriteAheadLog;
@@ -54,6 +55,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final ReentrantLock commitLock = new ReentrantLock();
     private final RecordCodec.Writer record = new RecordCodec.Writer();
     private MemSeries[] entries = new MemSeries[256];
+    // The newest WAL sequence appended by a commit; guarded by commitLock.
+    private long lastSeq = -1;
     private final Telemetry telemetry;
     private final Telemetry.Counter appended;
     private final Telemetry.Counter rejectedOutOfOrder;
@@ -311,12 +314,20 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 double v = batch.value(i);
                 if (t < minValid) {
                     tooOld++;
-                    addError(errors, s, t, "sample is older than the retention of " + options.retention());
+                    addError(
+                            errors,
+                            s,
+                            t,
+                            "sample is older than the retention of " + Durations.format(options.retention()));
                     continue;
                 }
                 if (t > maxValid) {
                     future++;
-                    addError(errors, s, t, "sample is more than " + options.maxFuture() + " in the future");
+                    addError(
+                            errors,
+                            s,
+                            t,
+                            "sample is more than " + Durations.format(options.maxFuture()) + " in the future");
                     continue;
                 }
                 switch (s.append(t, v, window)) {
@@ -334,7 +345,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                                 s,
                                 t,
                                 "out of order sample: older than the newest sample (" + s.maxTime()
-                                        + ") minus the out-of-order window " + options.outOfOrderWindow());
+                                        + ") minus the out-of-order window "
+                                        + Durations.format(options.outOfOrderWindow()));
                     }
                     default -> {
                         dupTs++;
@@ -371,6 +383,11 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             }
             if (newSeries > 0 || accepted > 0 || exemplarsKept > 0 || !metadata.isEmpty()) {
                 seq = wal.append(RecordCodec.BATCH, w.buf, 0, w.pos);
+                lastSeq = seq;
+            } else {
+                // Nothing new to log, but what this batch found in memory (duplicates of another batch, say)
+                // may still wait in the WAL's buffer: acknowledging before it is durable could lose it.
+                seq = lastSeq;
             }
             java.util.Arrays.fill(resolved, 0, seriesCount, null);
         } finally {
@@ -471,6 +488,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             for (TenantHead th : tenants.values()) {
                 writeCheckpoint(th, w, sink);
             }
+            awaitCommittedDurable();
         });
         checkpoints.inc();
         checkpointDuration.observeNanos(System.nanoTime() - start);
@@ -480,6 +498,25 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 walBefore >> 20,
                 wal.diskBytes() >> 20,
                 dropped);
+    }
+
+    /**
+     * Waits until every batch applied so far is durable in the WAL. The checkpoint copies the head without the
+     * commit lock, so it may hold part of a batch being committed; that batch's record lands in the new
+     * segment, and publishing the checkpoint only after the record is durable keeps replay from ever seeing
+     * the part without the whole. Taking the lock waits out a commit in progress.
+     */
+    private void awaitCommittedDurable() {
+        long seq;
+        commitLock.lock();
+        try {
+            seq = lastSeq;
+        } finally {
+            commitLock.unlock();
+        }
+        if (seq >= 0) {
+            wal.awaitDurable(seq);
+        }
     }
 
     /** Whether the WAL has grown past the configured checkpoint size. */

@@ -1,4 +1,4 @@
-package io.sextant.server.config;
+package io.sextant.storage.text;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
