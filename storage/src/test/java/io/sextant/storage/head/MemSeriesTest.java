@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.storage.Labels;
 import io.sextant.storage.Samples;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class MemSeriesTest {
@@ -63,5 +67,61 @@ class MemSeriesTest {
         assertThat(s.count()).isEqualTo(6);
         assertThat(s.minTime()).isEqualTo(4);
         assertThat(s.truncateBefore(0)).isZero();
+    }
+
+    /** Chunk splits, boundaries and truncation must behave exactly like a sorted map of timestamps. */
+    @Test
+    void agreesWithSortedMapUnderRandomOperations() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            MemSeries series = new MemSeries(0, Labels.of("__name__", "x"));
+            TreeMap<Long, Double> model = new TreeMap<>();
+            long newest = 0;
+            for (int op = 0; op < 600; op++) {
+                int kind = random.nextInt(20);
+                if (kind < 12) {
+                    newest += 1 + random.nextInt(3);
+                    assertThat(series.append(newest, op, 0)).isEqualTo(MemSeries.APPENDED);
+                    model.put(newest, (double) op);
+                } else if (kind < 17) {
+                    long t = newest - random.nextInt(50);
+                    int r = series.append(t, op, Long.MAX_VALUE);
+                    if (model.containsKey(t)) {
+                        assertThat(r).isEqualTo(MemSeries.DUPLICATE_TIMESTAMP);
+                    } else {
+                        assertThat(r).isEqualTo(MemSeries.APPENDED);
+                        model.put(t, (double) op);
+                        newest = Math.max(newest, t);
+                    }
+                } else if (kind < 18 && !model.isEmpty()) {
+                    long cut = model.firstKey() + random.nextInt(40);
+                    int before = model.size();
+                    model.headMap(cut, false).clear();
+                    assertThat(series.truncateBefore(cut)).isEqualTo(before - model.size());
+                } else {
+                    long a = newest - random.nextInt(200);
+                    long b = a + random.nextInt(200);
+                    assertSame(series.copy(a, b), model.subMap(a, true, b, true));
+                    assertThat(series.overlaps(a, b))
+                            .isEqualTo(!model.subMap(a, true, b, true).isEmpty());
+                }
+                assertThat(series.count()).isEqualTo(model.size());
+            }
+            assertSame(series.copy(Long.MIN_VALUE, Long.MAX_VALUE), model);
+            if (!model.isEmpty()) {
+                assertThat(series.minTime()).isEqualTo(model.firstKey());
+                assertThat(series.maxTime()).isEqualTo(model.lastKey());
+            }
+        }
+    }
+
+    private static void assertSame(Samples actual, NavigableMap<Long, Double> expected) {
+        assertThat(actual.count()).isEqualTo(expected.size());
+        int i = 0;
+        for (Map.Entry<Long, Double> e : expected.entrySet()) {
+            assertThat(actual.timestamps()[i]).isEqualTo(e.getKey());
+            assertThat(actual.values()[i]).isEqualTo(e.getValue());
+            i++;
+        }
     }
 }
