@@ -49,6 +49,8 @@ public final class RemoteWriteDecoder {
     private static final int WIRE_FIXED64 = 1;
     private static final int WIRE_LEN = 2;
     private static final int WIRE_FIXED32 = 5;
+    private static final int VALID_WIRE_TYPES =
+            1 << WIRE_VARINT | 1 << WIRE_FIXED64 | 1 << WIRE_LEN | 1 << WIRE_FIXED32;
 
     // WriteRequest
     private static final int TIMESERIES = tag(1, WIRE_LEN);
@@ -691,6 +693,19 @@ public final class RemoteWriteDecoder {
     // Protobuf wire primitives. Each advances pos; offsets in messages are relative to base.
 
     private int readTag(int end) {
+        int p = pos;
+        if (p < end) {
+            // one-byte tag of a field number from 1 to 15 with a valid wire type
+            int t = buf[p];
+            if (t >= 8 && (VALID_WIRE_TYPES >>> (t & 7) & 1) != 0) {
+                pos = p + 1;
+                return t;
+            }
+        }
+        return readTagSlow(end);
+    }
+
+    private int readTagSlow(int end) {
         int at = pos;
         long tag = readVarint(end);
         long field = tag >>> 3;
@@ -709,7 +724,18 @@ public final class RemoteWriteDecoder {
 
     private long readVarint(int end) {
         int p = pos;
-        if (p < end && buf[p] >= 0) {
+        if (end - p >= 2) {
+            int b0 = buf[p];
+            if (b0 >= 0) {
+                pos = p + 1;
+                return b0;
+            }
+            int b1 = buf[p + 1];
+            if (b1 >= 0) {
+                pos = p + 2;
+                return (b0 & 0x7F) | b1 << 7;
+            }
+        } else if (p < end && buf[p] >= 0) {
             pos = p + 1;
             return buf[p];
         }
