@@ -42,11 +42,15 @@ public final class RemoteWriteDecoder {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final MetricMetadata.Type[] METRIC_TYPES = MetricMetadata.Type.values();
     private static final int DESCRIPTION_LIMIT = 256;
+    // One series with more samples than this (a backfill) gets its scratch columns reallocated per request.
+    private static final int RETAINED_SCRATCH_SAMPLES = 8192;
 
     private static final int WIRE_VARINT = 0;
     private static final int WIRE_FIXED64 = 1;
     private static final int WIRE_LEN = 2;
     private static final int WIRE_FIXED32 = 5;
+    private static final int VALID_WIRE_TYPES =
+            1 << WIRE_VARINT | 1 << WIRE_FIXED64 | 1 << WIRE_LEN | 1 << WIRE_FIXED32;
 
     // WriteRequest
     private static final int TIMESERIES = tag(1, WIRE_LEN);
@@ -105,6 +109,8 @@ public final class RemoteWriteDecoder {
     private final Labels.Builder labelsBuilder = Labels.builder();
     private final List<String> errors = new ArrayList<>(MAX_LISTED_ERRORS);
     private byte[] scratch = new byte[1024];
+    private long[] sampleTimestamps = new long[16];
+    private long[] sampleBits = new long[16];
 
     private byte[] buf;
     private int base;
@@ -174,11 +180,18 @@ public final class RemoteWriteDecoder {
                     errors.isEmpty() ? List.of() : errors);
         } finally {
             this.buf = null;
+            if (sampleTimestamps.length > RETAINED_SCRATCH_SAMPLES) {
+                sampleTimestamps = new long[16];
+                sampleBits = new long[16];
+            }
         }
     }
 
     private void series(int index, int start, int end, TenantWriter writer, WriteBatch batch) {
-        // Pass 1: structure, counts and where the label fields are.
+        // Pass 1: structure, counts and where the label fields are. Samples are decoded on the way into
+        // the scratch columns; when one of them is malformed (or the series has exemplars) pass 2 decodes
+        // them again and reports the error exactly where the original two-pass walk would.
+        byte[] b = buf;
         int labelCount = 0;
         int keyStart = start;
         int keyEnd = start;
@@ -186,12 +199,28 @@ public final class RemoteWriteDecoder {
         int samples = 0;
         int exemplars = 0;
         int histograms = 0;
-        pos = start;
-        while (pos < end) {
-            int at = pos;
-            int tag = readTag(end);
+        boolean buffered = true;
+        int p = start;
+        while (p < end) {
+            int at = p;
+            int tag = b[p];
+            int e;
+            // Fast path: one-byte tag and one-byte length, as any sender writes labels and samples.
+            if ((tag == LABELS || tag == SAMPLES) && end - p >= 2 && b[p + 1] >= 0 && b[p + 1] <= end - p - 2) {
+                p += 2;
+                e = p + b[p - 1];
+            } else {
+                pos = p;
+                tag = readTag(end);
+                if (tag != LABELS && tag != SAMPLES && tag != EXEMPLARS && tag != HISTOGRAMS) {
+                    skipUnknown(tag, at, end, "TimeSeries", TIME_SERIES_FIELDS);
+                    p = pos;
+                    continue;
+                }
+                e = readLength(end, "TimeSeries");
+                p = pos;
+            }
             if (tag == LABELS) {
-                int e = readLength(end, "TimeSeries");
                 if (labelCount == 0) {
                     keyStart = at;
                 } else if (at != keyEnd) {
@@ -199,20 +228,19 @@ public final class RemoteWriteDecoder {
                 }
                 keyEnd = e;
                 labelCount++;
-                pos = e;
             } else if (tag == SAMPLES) {
-                pos = readLength(end, "TimeSeries");
+                if (buffered) {
+                    buffered = bufferSample(samples, p, e);
+                }
                 samples++;
             } else if (tag == EXEMPLARS) {
-                pos = readLength(end, "TimeSeries");
                 exemplars++;
-            } else if (tag == HISTOGRAMS) {
-                pos = readLength(end, "TimeSeries");
-                histograms++;
             } else {
-                skipUnknown(tag, at, end, "TimeSeries", TIME_SERIES_FIELDS);
+                histograms++;
             }
+            p = e;
         }
+        pos = p;
         samplesAndExemplars += samples + exemplars;
         if (samplesAndExemplars > limits.maxSamplesPerRequest()) {
             throw new SextantException(
@@ -274,7 +302,69 @@ public final class RemoteWriteDecoder {
             }
             entry = batch.addNewSeries(labels, key, keyOff, keyLen, hash);
         }
-        samplesAndExemplars(index, start, end, entry, batch);
+        if (buffered && exemplars == 0) {
+            long[] ts = sampleTimestamps;
+            long[] bits = sampleBits;
+            for (int i = 0; i < samples; i++) {
+                // the raw bits: stale markers are a specific NaN payload
+                batch.addSample(entry, ts[i], Double.longBitsToDouble(bits[i]));
+            }
+        } else {
+            samplesAndExemplars(index, start, end, entry, batch);
+        }
+    }
+
+    /**
+     * Decodes the Sample message in {@code buf[p, e)} into scratch slot {@code i}; returns false, without
+     * throwing, when it is malformed (pass 2 then reports it).
+     */
+    private boolean bufferSample(int i, int p, int e) {
+        if (i == sampleTimestamps.length) {
+            sampleTimestamps = Arrays.copyOf(sampleTimestamps, i * 2);
+            sampleBits = Arrays.copyOf(sampleBits, i * 2);
+        }
+        byte[] b = buf;
+        // Go's marshaller: 0x09 <8-byte double> 0x10 <varint timestamp>, the timestamp ending the message.
+        if (e - p >= 11 && b[p] == SAMPLE_VALUE && b[p + 9] == SAMPLE_TIMESTAMP) {
+            long ts = 0;
+            int q = p + 10;
+            for (int shift = 0; q < e && shift < 63; shift += 7) {
+                byte v = b[q++];
+                ts |= (long) (v & 0x7F) << shift;
+                if (v >= 0) {
+                    if (q != e) {
+                        break;
+                    }
+                    sampleBits[i] = (long) LONG.get(b, p + 1);
+                    sampleTimestamps[i] = ts;
+                    return true;
+                }
+            }
+        }
+        int saved = pos;
+        pos = p;
+        try {
+            long bits = 0;
+            long timestamp = 0;
+            while (pos < e) {
+                int at = pos;
+                int t = readTag(e);
+                if (t == SAMPLE_VALUE) {
+                    bits = readFixed64(at, e, "Sample");
+                } else if (t == SAMPLE_TIMESTAMP) {
+                    timestamp = readVarint(e);
+                } else {
+                    skipUnknown(t, at, e, "Sample", SAMPLE_FIELDS);
+                }
+            }
+            sampleBits[i] = bits;
+            sampleTimestamps[i] = timestamp;
+            return true;
+        } catch (SextantException malformed) {
+            return false;
+        } finally {
+            pos = saved;
+        }
     }
 
     private void reject(int index, int start, int end, int samples, int exemplars, String problem) {
@@ -603,6 +693,19 @@ public final class RemoteWriteDecoder {
     // Protobuf wire primitives. Each advances pos; offsets in messages are relative to base.
 
     private int readTag(int end) {
+        int p = pos;
+        if (p < end) {
+            // one-byte tag of a field number from 1 to 15 with a valid wire type
+            int t = buf[p];
+            if (t >= 8 && (VALID_WIRE_TYPES >>> (t & 7) & 1) != 0) {
+                pos = p + 1;
+                return t;
+            }
+        }
+        return readTagSlow(end);
+    }
+
+    private int readTagSlow(int end) {
         int at = pos;
         long tag = readVarint(end);
         long field = tag >>> 3;
@@ -621,7 +724,18 @@ public final class RemoteWriteDecoder {
 
     private long readVarint(int end) {
         int p = pos;
-        if (p < end && buf[p] >= 0) {
+        if (end - p >= 2) {
+            int b0 = buf[p];
+            if (b0 >= 0) {
+                pos = p + 1;
+                return b0;
+            }
+            int b1 = buf[p + 1];
+            if (b1 >= 0) {
+                pos = p + 2;
+                return (b0 & 0x7F) | b1 << 7;
+            }
+        } else if (p < end && buf[p] >= 0) {
             pos = p + 1;
             return buf[p];
         }
