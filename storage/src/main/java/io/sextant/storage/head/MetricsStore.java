@@ -333,9 +333,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 switch (s.append(t, v, window)) {
                     case MemSeries.APPENDED -> {
                         accepted++;
-                        w.varint(s.ref);
-                        w.zigzag(t - base);
-                        w.fixed64(Double.doubleToRawLongBits(v));
+                        w.sample(s.ref, t - base, Double.doubleToRawLongBits(v));
                     }
                     case MemSeries.DUPLICATE_IGNORED -> ignored++;
                     case MemSeries.OUT_OF_ORDER -> {

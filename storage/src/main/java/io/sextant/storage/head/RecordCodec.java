@@ -4,6 +4,9 @@ import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
 import io.sextant.storage.MetricMetadata;
 import io.sextant.storage.SextantException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,6 +17,8 @@ import java.util.Arrays;
 final class RecordCodec {
     static final byte BATCH = 1;
     static final byte VERSION = 1;
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private RecordCodec() {}
 
@@ -52,9 +57,28 @@ final class RecordCodec {
 
         void fixed64(long v) {
             ensure(8);
-            for (int i = 0; i < 8; i++) {
-                buf[pos++] = (byte) (v >>> (8 * i));
+            LONG_LE.set(buf, pos, v);
+            pos += 8;
+        }
+
+        /** One sample entry (ref, timestamp delta, value bits) with a single capacity check: the hot path. */
+        void sample(int ref, long delta, long valueBits) {
+            ensure(28);
+            byte[] b = buf;
+            int p = pos;
+            while ((ref & ~0x7F) != 0) {
+                b[p++] = (byte) ((ref & 0x7F) | 0x80);
+                ref >>>= 7;
             }
+            b[p++] = (byte) ref;
+            long z = (delta << 1) ^ (delta >> 63);
+            while ((z & ~0x7FL) != 0) {
+                b[p++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            b[p++] = (byte) z;
+            LONG_LE.set(b, p, valueBits);
+            pos = p + 8;
         }
 
         void string(String s) {
@@ -141,10 +165,8 @@ final class RecordCodec {
 
         long fixed64() {
             need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v |= (buf[pos++] & 0xFFL) << (8 * i);
-            }
+            long v = (long) LONG_LE.get(buf, pos);
+            pos += 8;
             return v;
         }
 

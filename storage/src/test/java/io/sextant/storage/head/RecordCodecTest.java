@@ -34,6 +34,25 @@ class RecordCodecTest {
     }
 
     @Test
+    void sampleEntryEqualsItsParts() {
+        RecordCodec.Writer fused = new RecordCodec.Writer();
+        RecordCodec.Writer parts = new RecordCodec.Writer();
+        int[] refs = {0, 1, 127, 128, 300_000, Integer.MAX_VALUE};
+        long[] deltas = {0, 1, -1, 15_000, -7_200_000, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (int ref : refs) {
+            for (long delta : deltas) {
+                long bits = Double.doubleToRawLongBits(ref * 0.5 - delta);
+                fused.sample(ref, delta, bits);
+                parts.varint(ref);
+                parts.zigzag(delta);
+                parts.fixed64(bits);
+            }
+        }
+        assertThat(java.util.Arrays.copyOf(fused.buf, fused.pos))
+                .isEqualTo(java.util.Arrays.copyOf(parts.buf, parts.pos));
+    }
+
+    @Test
     void truncatedInputFailsCleanly() {
         RecordCodec.Writer w = new RecordCodec.Writer();
         w.string("abcdef");
