@@ -51,6 +51,16 @@ class RemoteWriteFuzzTest {
         System.out.println("RemoteWriteFuzzTest protobuf seed " + seed);
         List<byte[]> corpus = corpus();
         Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        List<byte[]> shapes = RemoteWriteDecoderShapesTest.singlePassCorpus();
+        for (int i = 0; i < shapes.size(); i++) {
+            // the decoder's special shapes unmutated first: valid, so they must come out as protobuf-java reads them
+            byte[] raw = shapes.get(i);
+            int commitsBefore = store.commits;
+            int exemplarsBefore = store.exemplars.size();
+            IngestResponse r = handle(snappy(raw), -1 - i, raw);
+            assertThat(r.status()).as(describe(-1 - i, raw, r)).isEqualTo(204);
+            assertSameAsProtobufJava(raw, commitsBefore, exemplarsBefore, -1 - i, r);
+        }
         for (int i = 0; i < ITERATIONS; i++) {
             byte[] raw = mutate(corpus, random);
             byte[] body = snappy(raw);
@@ -159,7 +169,7 @@ class RemoteWriteFuzzTest {
     }
 
     static List<byte[]> corpus() {
-        List<byte[]> corpus = new ArrayList<>();
+        List<byte[]> corpus = new ArrayList<>(RemoteWriteDecoderShapesTest.singlePassCorpus());
         WriteRequest.Builder node = WriteRequest.newBuilder();
         for (int cpu = 0; cpu < 3; cpu++) {
             for (String mode : List.of("idle", "user", "system")) {
