@@ -115,6 +115,8 @@ public final class RemoteWriteDecoder {
     private byte[] buf;
     private int base;
     private int pos;
+    private long sampleValueBits;
+    private long sampleTimestamp;
     private long samplesAndExemplars;
     private int errorCount;
     private int seriesRejected;
@@ -344,21 +346,9 @@ public final class RemoteWriteDecoder {
         int saved = pos;
         pos = p;
         try {
-            long bits = 0;
-            long timestamp = 0;
-            while (pos < e) {
-                int at = pos;
-                int t = readTag(e);
-                if (t == SAMPLE_VALUE) {
-                    bits = readFixed64(at, e, "Sample");
-                } else if (t == SAMPLE_TIMESTAMP) {
-                    timestamp = readVarint(e);
-                } else {
-                    skipUnknown(t, at, e, "Sample", SAMPLE_FIELDS);
-                }
-            }
-            sampleBits[i] = bits;
-            sampleTimestamps[i] = timestamp;
+            readSample(e);
+            sampleBits[i] = sampleValueBits;
+            sampleTimestamps[i] = sampleTimestamp;
             return true;
         } catch (SextantException malformed) {
             return false;
@@ -472,6 +462,29 @@ public final class RemoteWriteDecoder {
         return (exemplar < 0 ? "" : "exemplars[" + exemplar + "].") + "labels[" + i + "]";
     }
 
+    /**
+     * Reads the Sample message that ends at {@code e} (fields in any order, repeated ones last-wins, unknown
+     * ones skipped) into {@link #sampleValueBits} and {@link #sampleTimestamp}: two fields rather than a
+     * returned object, so decoding allocates nothing per sample.
+     */
+    private void readSample(int e) {
+        long bits = 0;
+        long timestamp = 0;
+        while (pos < e) {
+            int at = pos;
+            int t = readTag(e);
+            if (t == SAMPLE_VALUE) {
+                bits = readFixed64(at, e, "Sample");
+            } else if (t == SAMPLE_TIMESTAMP) {
+                timestamp = readVarint(e);
+            } else {
+                skipUnknown(t, at, e, "Sample", SAMPLE_FIELDS);
+            }
+        }
+        sampleValueBits = bits;
+        sampleTimestamp = timestamp;
+    }
+
     /** Pass 2: samples and exemplars, added to {@code entry}, or only checked when {@code entry < 0}. */
     private void samplesAndExemplars(int index, int start, int end, int entry, WriteBatch batch) {
         int exemplarIndex = 0;
@@ -479,23 +492,10 @@ public final class RemoteWriteDecoder {
         while (pos < end) {
             int tag = readTag(end);
             if (tag == SAMPLES) {
-                int e = readLength(end, "TimeSeries");
-                long bits = 0;
-                long timestamp = 0;
-                while (pos < e) {
-                    int at = pos;
-                    int t = readTag(e);
-                    if (t == SAMPLE_VALUE) {
-                        bits = readFixed64(at, e, "Sample");
-                    } else if (t == SAMPLE_TIMESTAMP) {
-                        timestamp = readVarint(e);
-                    } else {
-                        skipUnknown(t, at, e, "Sample", SAMPLE_FIELDS);
-                    }
-                }
+                readSample(readLength(end, "TimeSeries"));
                 if (entry >= 0) {
                     // the raw bits: stale markers are a specific NaN payload
-                    batch.addSample(entry, timestamp, Double.longBitsToDouble(bits));
+                    batch.addSample(entry, sampleTimestamp, Double.longBitsToDouble(sampleValueBits));
                 }
             } else if (tag == EXEMPLARS) {
                 int e = readLength(end, "TimeSeries");
