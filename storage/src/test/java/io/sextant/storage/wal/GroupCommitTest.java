@@ -4,17 +4,13 @@ import static io.sextant.storage.wal.WalTestSupport.BIG_SEGMENTS;
 import static io.sextant.storage.wal.WalTestSupport.counter;
 import static io.sextant.storage.wal.WalTestSupport.fsyncOptions;
 import static io.sextant.storage.wal.WalTestSupport.replay;
+import static io.sextant.storage.wal.WalTestSupport.runConcurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sextant.storage.telemetry.Telemetry;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,30 +80,6 @@ class GroupCommitTest {
             assertThatThrownBy(() -> wal.awaitDurable(second + 1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("never appended");
-        }
-    }
-
-    @FunctionalInterface
-    interface Worker {
-        void run(int thread) throws Exception;
-    }
-
-    static void runConcurrently(int threads, Worker worker) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    worker.run(thread);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

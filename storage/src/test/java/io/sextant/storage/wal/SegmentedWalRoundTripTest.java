@@ -8,6 +8,7 @@ import static io.sextant.storage.wal.WalTestSupport.payload;
 import static io.sextant.storage.wal.WalTestSupport.rec;
 import static io.sextant.storage.wal.WalTestSupport.reopenAndReplay;
 import static io.sextant.storage.wal.WalTestSupport.replay;
+import static io.sextant.storage.wal.WalTestSupport.runConcurrently;
 import static io.sextant.storage.wal.WalTestSupport.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,28 +33,15 @@ class SegmentedWalRoundTripTest {
         WalOptions options = fsyncOptions(dir, 1 << 20);
         try (SegmentedWal wal = SegmentedWal.open(options, telemetry)) {
             assertThat(replay(wal).records()).isEmpty();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    futures.add(pool.submit(() -> {
-                        for (int i = 0; i < perThread; i++) {
-                            byte[] p = threadPayload(thread, i);
-                            long seq = wal.append(threadType(thread, i), p, 0, p.length);
-                            if (i % 50 == 49) {
-                                wal.awaitDurable(seq);
-                            }
-                        }
-                        return null;
-                    }));
+            runConcurrently(threads, thread -> {
+                for (int i = 0; i < perThread; i++) {
+                    byte[] p = threadPayload(thread, i);
+                    long seq = wal.append(threadType(thread, i), p, 0, p.length);
+                    if (i % 50 == 49) {
+                        wal.awaitDurable(seq);
+                    }
                 }
-                for (Future<?> f : futures) {
-                    f.get(60, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
         }
         assertThat(counter(telemetry, "sextant_wal_records_written_total")).isEqualTo((long) threads * perThread);
         assertThat(segments(dir)).hasSizeGreaterThan(2);
