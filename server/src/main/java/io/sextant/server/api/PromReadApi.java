@@ -120,22 +120,7 @@ public final class PromReadApi {
             }
             result = new ArrayList<>(union);
         }
-        List<String> warnings = List.of();
-        if (limit > 0 && result.size() > limit) {
-            result = result.subList(0, limit);
-            warnings = List.of(TRUNCATED);
-        }
-        List<Labels> data = result;
-        PromJson.success(
-                ex,
-                g -> {
-                    g.writeStartArray();
-                    for (Labels l : data) {
-                        PromJson.labels(g, l);
-                    }
-                    g.writeEndArray();
-                },
-                warnings);
+        writeLimited(ex, result, limit, PromJson::labels);
     }
 
     // ---------------------------------------------------------------- /api/v1/labels, /label/<name>/values
@@ -164,23 +149,30 @@ public final class PromReadApi {
     }
 
     private static void strings(Exchange ex, List<String> values, int limit) throws IOException {
-        List<String> warnings = List.of();
-        List<String> out = values;
-        if (limit > 0 && values.size() > limit) {
-            out = values.subList(0, limit);
-            warnings = List.of(TRUNCATED);
-        }
-        List<String> data = out;
+        writeLimited(ex, values, limit, JsonGenerator::writeString);
+    }
+
+    /** Writes an element of a result array. */
+    @FunctionalInterface
+    private interface ElementWriter<T> {
+        void write(JsonGenerator g, T value) throws IOException;
+    }
+
+    /** A success response holding {@code values} as an array, cut to {@code limit} (0: none) with a warning. */
+    private static <T> void writeLimited(Exchange ex, List<T> values, int limit, ElementWriter<T> element)
+            throws IOException {
+        boolean truncated = limit > 0 && values.size() > limit;
+        List<T> data = truncated ? values.subList(0, limit) : values;
         PromJson.success(
                 ex,
                 g -> {
                     g.writeStartArray();
-                    for (String s : data) {
-                        g.writeString(s);
+                    for (T v : data) {
+                        element.write(g, v);
                     }
                     g.writeEndArray();
                 },
-                warnings);
+                truncated ? List.of(TRUNCATED) : List.of());
     }
 
     // ---------------------------------------------------------------- /api/v1/metadata
