@@ -380,34 +380,49 @@ public final class RemoteWriteLoad {
         }
     }
 
+    private static final HttpClient VERIFY_CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** GET on the server under test (same host and port as the write URL); anything but 200 is an error. */
+    private static <T> HttpResponse<T> get(
+            URI writeUrl, String pathAndQuery, Duration timeout, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        URI uri = URI.create("http://" + writeUrl.getHost() + ":" + writeUrl.getPort() + pathAndQuery);
+        HttpResponse<T> resp = VERIFY_CLIENT.send(
+                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), body);
+        if (resp.statusCode() != 200) {
+            throw new IOException("GET " + pathAndQuery + " -> HTTP " + resp.statusCode());
+        }
+        return resp;
+    }
+
+    /** Every series, over the sent data's time range with a minute of margin. */
+    private static String allSeries(RequestPlan plan) {
+        return "match[]=" + URLEncoder.encode("{__name__=~\".+\"}", StandardCharsets.UTF_8) + "&start="
+                + (plan.firstTs / 1000 - 60) + "&end=" + (plan.lastTs / 1000 + 60);
+    }
+
     private static Map<String, Object> verifyPromql(
             URI writeUrl, String flushPath, RequestPlan plan, long durationMs, long intervalMs) {
         Map<String, Object> out = new LinkedHashMap<>();
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String base = "http://" + writeUrl.getHost() + ":" + writeUrl.getPort();
         try {
             if (flushPath != null) {
-                client.send(
-                        HttpRequest.newBuilder(URI.create(base + flushPath))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
+                get(writeUrl, flushPath, Duration.ofMinutes(1), HttpResponse.BodyHandlers.discarding());
                 Thread.sleep(2000);
             }
             double evalS = (plan.lastTs + 1000) / 1000.0;
             long windowS = (durationMs + 10 * 60_000L) / 1000;
-            out.put("verified_series", (long) query(client, base, "count({__name__=~\".+\"})", evalS));
+            out.put("verified_series", (long) query(writeUrl, "count({__name__=~\".+\"})", evalS));
             // count_over_time drops __name__, so series that differ only by name would collide: count per name
-            HttpResponse<String> names = client.send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/v1/label/__name__/values"))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String body = names.body();
+            String body = get(
+                            writeUrl,
+                            "/api/v1/label/__name__/values",
+                            Duration.ofMinutes(5),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             int start = body.indexOf("\"data\":[");
-            if (names.statusCode() != 200 || start < 0) {
-                throw new IOException("label values -> HTTP " + names.statusCode());
+            if (start < 0) {
+                throw new IOException("label values: no data in " + body);
             }
             String list = body.substring(start + 8, body.indexOf(']', start));
             long samples = 0;
@@ -415,7 +430,7 @@ public final class RemoteWriteLoad {
                 n = n.trim();
                 if (n.length() > 2) {
                     n = n.substring(1, n.length() - 1);
-                    samples += (long) query(client, base, "sum(count_over_time(" + n + "[" + windowS + "s]))", evalS);
+                    samples += (long) query(writeUrl, "sum(count_over_time(" + n + "[" + windowS + "s]))", evalS);
                 }
             }
             out.put("verified_samples", samples);
@@ -428,22 +443,12 @@ public final class RemoteWriteLoad {
     /** Counts series through /api/v1/series (for servers without PromQL yet). */
     private static Map<String, Object> verifySeries(URI writeUrl, RequestPlan plan) {
         Map<String, Object> out = new LinkedHashMap<>();
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String base = "http://" + writeUrl.getHost() + ":" + writeUrl.getPort();
         try {
-            String uri =
-                    base + "/api/v1/series?match[]=" + URLEncoder.encode("{__name__=~\".+\"}", StandardCharsets.UTF_8)
-                            + "&start=" + (plan.firstTs / 1000 - 60) + "&end=" + (plan.lastTs / 1000 + 60);
-            HttpResponse<String> resp = client.send(
-                    HttpRequest.newBuilder(URI.create(uri))
-                            .timeout(Duration.ofMinutes(5))
-                            .GET()
-                            .build(),
+            HttpResponse<String> resp = get(
+                    writeUrl,
+                    "/api/v1/series?" + allSeries(plan),
+                    Duration.ofMinutes(5),
                     HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) {
-                throw new IOException("series -> HTTP " + resp.statusCode());
-            }
             String body = resp.body();
             long n = 0;
             for (int i = body.indexOf("\"__name__\""); i >= 0; i = body.indexOf("\"__name__\"", i + 1)) {
@@ -459,22 +464,12 @@ public final class RemoteWriteLoad {
     /** Counts series and samples through /api/v1/export (VictoriaMetrics' JSON lines, also Sextant's). */
     private static Map<String, Object> verifyExport(URI writeUrl, RequestPlan plan) {
         Map<String, Object> out = new LinkedHashMap<>();
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String base = "http://" + writeUrl.getHost() + ":" + writeUrl.getPort();
         try {
-            String uri =
-                    base + "/api/v1/export?match[]=" + URLEncoder.encode("{__name__=~\".+\"}", StandardCharsets.UTF_8)
-                            + "&start=" + (plan.firstTs / 1000 - 60) + "&end=" + (plan.lastTs / 1000 + 60);
-            HttpResponse<java.util.stream.Stream<String>> resp = client.send(
-                    HttpRequest.newBuilder(URI.create(uri))
-                            .timeout(Duration.ofMinutes(10))
-                            .GET()
-                            .build(),
+            HttpResponse<java.util.stream.Stream<String>> resp = get(
+                    writeUrl,
+                    "/api/v1/export?" + allSeries(plan),
+                    Duration.ofMinutes(10),
                     HttpResponse.BodyHandlers.ofLines());
-            if (resp.statusCode() != 200) {
-                throw new IOException("export -> HTTP " + resp.statusCode());
-            }
             long[] counts = new long[2];
             try (java.util.stream.Stream<String> lines = resp.body()) {
                 lines.forEach(line -> {
@@ -505,18 +500,16 @@ public final class RemoteWriteLoad {
 
     private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.eE+-]+,\"([^\"]+)\"\\]");
 
-    private static double query(HttpClient client, String base, String q, double time) throws Exception {
-        String uri = base + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&time="
-                + String.format(Locale.ROOT, "%.3f", time);
-        HttpResponse<String> resp = client.send(
-                HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofMinutes(5))
-                        .GET()
-                        .build(),
+    private static double query(URI writeUrl, String q, double time) throws Exception {
+        HttpResponse<String> resp = get(
+                writeUrl,
+                "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&time="
+                        + String.format(Locale.ROOT, "%.3f", time),
+                Duration.ofMinutes(5),
                 HttpResponse.BodyHandlers.ofString());
         Matcher m = VALUE.matcher(resp.body());
-        if (resp.statusCode() != 200 || !m.find()) {
-            throw new IOException("query " + q + " -> HTTP " + resp.statusCode() + ": "
+        if (!m.find()) {
+            throw new IOException("query " + q + ": no value in "
                     + resp.body().substring(0, Math.min(300, resp.body().length())));
         }
         return Double.parseDouble(m.group(1));
