@@ -14,16 +14,19 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Heap bytes per active series and per sample of the metrics head, and WAL bytes per sample on disk.
+ * Memory per active series and per sample of the metrics head (heap plus the Arrow memory of sealed
+ * samples), and WAL bytes per sample on disk.
  *
  * <p>For each series count: build the fleet (excluded from the measurement), measure used heap after three
  * {@code System.gc()}, write 2 h of 15 s scrapes through {@code MetricsStore} in batches of 2000 samples (as
- * remote-write requests arrive), measure again, and compare the difference with the store's own estimate
+ * remote-write requests arrive), measure again, add the Arrow allocator's bytes, and compare with the store's
+ * own estimate
  * ({@code stats().estimatedBytes()}). The series-only cost is measured separately by writing a single
  * scrape into a fresh store. The WAL is synced in batches (1 s) rather than per commit: it changes how
  * long the run takes, not what is on disk.
  *
- * <p>usage: {@code java -Xmx8g -cp bench/target/sextant-bench.jar io.sextant.bench.HeadMemoryBenchmark
+ * <p>usage: {@code java -Xmx8g --add-opens=java.base/java.nio=ALL-UNNAMED -cp bench/target/sextant-bench.jar
+ * io.sextant.bench.HeadMemoryBenchmark
  * [--series 10000,100000] [--duration 2h] [--seed 42]}
  */
 public final class HeadMemoryBenchmark {
@@ -55,12 +58,13 @@ public final class HeadMemoryBenchmark {
             // series only: one scrape
             Measure one = run(mem, seed, series, 1, intervalMs);
             Measure full = run(mem, seed, series, steps, intervalMs);
-            double perSeries = (double) one.heapBytes / series;
-            double perSample = (double) (full.heapBytes - one.heapBytes) / (full.samples - one.samples);
+            double perSeries = (double) one.bytes() / series;
+            double perSample = (double) (full.bytes() - one.bytes()) / (full.samples - one.samples);
             System.out.printf(
                     Locale.ROOT,
                     "series %,d, %d scrapes: %,d samples (%d rejected) written in %.1f s (%,.0f samples/s)%n"
-                            + "  heap: %,d MB measured (MemoryMXBean), %,d MB estimated by the store (%.2fx)%n"
+                            + "  memory: %,d MB measured = %,d MB heap (MemoryMXBean) + %,d MB Arrow (allocator),"
+                            + " %,d MB estimated by the store (%.2fx)%n"
                             + "  per active series (1 scrape): %,.0f bytes measured, %,.0f estimated%n"
                             + "  per sample (marginal, full - 1 scrape): %.2f bytes; all-in per sample %.2f bytes%n"
                             + "  WAL on disk: %,d MB = %.2f bytes/sample%n",
@@ -70,37 +74,51 @@ public final class HeadMemoryBenchmark {
                     full.rejected,
                     full.writeSeconds,
                     full.samples / full.writeSeconds,
+                    full.bytes() >> 20,
                     full.heapBytes >> 20,
+                    full.arrowBytes >> 20,
                     full.estimated >> 20,
-                    (double) full.estimated / full.heapBytes,
+                    (double) full.estimated / full.bytes(),
                     perSeries,
                     (double) one.estimated / series,
                     perSample,
-                    (double) full.heapBytes / full.samples,
+                    (double) full.bytes() / full.samples,
                     full.walBytes >> 20,
                     (double) full.walBytes / full.samples);
             System.out.printf(
                     Locale.ROOT,
                     "RESULT {\"bench\":\"head_memory\",\"series\":%d,\"scrapes\":%d,\"samples\":%d,\"rejected\":%d,"
-                            + "\"heap_bytes\":%d,\"estimated_bytes\":%d,\"heap_bytes_per_series_1scrape\":%.0f,"
-                            + "\"heap_bytes_per_sample_marginal\":%.2f,\"heap_bytes_per_sample_allin\":%.2f,"
+                            + "\"heap_bytes\":%d,\"arrow_bytes\":%d,\"estimated_bytes\":%d,\"bytes_per_series_1scrape\":%.0f,"
+                            + "\"bytes_per_sample_marginal\":%.2f,\"bytes_per_sample_allin\":%.2f,"
                             + "\"wal_bytes\":%d,\"wal_bytes_per_sample\":%.2f,\"write_s\":%.1f}%n",
                     series,
                     steps,
                     full.samples,
                     full.rejected,
                     full.heapBytes,
+                    full.arrowBytes,
                     full.estimated,
                     perSeries,
                     perSample,
-                    (double) full.heapBytes / full.samples,
+                    (double) full.bytes() / full.samples,
                     full.walBytes,
                     (double) full.walBytes / full.samples,
                     full.writeSeconds);
         }
     }
 
-    record Measure(long samples, long rejected, long heapBytes, long estimated, long walBytes, double writeSeconds) {}
+    record Measure(
+            long samples,
+            long rejected,
+            long heapBytes,
+            long arrowBytes,
+            long estimated,
+            long walBytes,
+            double writeSeconds) {
+        long bytes() {
+            return heapBytes + arrowBytes;
+        }
+    }
 
     static Measure run(MemoryMXBean mem, long seed, int series, int steps, long intervalMs) throws Exception {
         Path dir = Files.createTempDirectory("sextant-headmem");
@@ -117,7 +135,13 @@ public final class HeadMemoryBenchmark {
                 MetricsStore.HeadStats stats = store.stats();
                 long wal = store.walDiskBytes();
                 return new Measure(
-                        fed.samples(), fed.rejected(), after - before, stats.estimatedBytes(), wal, fed.seconds());
+                        fed.samples(),
+                        fed.rejected(),
+                        after - before,
+                        stats.arrowBytes(),
+                        stats.estimatedBytes(),
+                        wal,
+                        fed.seconds());
             } finally {
                 store.close();
             }

@@ -19,7 +19,8 @@ import java.util.Locale;
  * would disturb everyone else on a shared machine), so this measures decode + apply, not disk reads. The
  * first repeat also pays for JIT warm-up.
  *
- * <p>usage: {@code java -Xmx4g -cp bench/target/sextant-bench.jar io.sextant.bench.WalReplayBenchmark
+ * <p>usage: {@code java -Xmx4g --add-opens=java.base/java.nio=ALL-UNNAMED -cp bench/target/sextant-bench.jar
+ * io.sextant.bench.WalReplayBenchmark
  * [--samples 10000000] [--repeats 3] [--seed 42] [--sync fsync|batch]}
  */
 public final class WalReplayBenchmark {

@@ -91,11 +91,20 @@ public final class Exchange {
      * @throws HttpError 413 when the body is too large
      */
     public Body body() throws IOException {
+        return body(null);
+    }
+
+    /**
+     * As {@link #body()}, reading into {@code reuse} when it is large enough (the returned body's array is
+     * then {@code reuse}, or a larger one the caller may keep for the next request).
+     */
+    public Body body(byte[] reuse) throws IOException {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             throw tooLarge(declared);
         }
-        byte[] buf = new byte[declared >= 0 ? (int) declared : Math.min(maxBodyBytes, 64 * 1024)];
+        int wanted = declared >= 0 ? (int) declared : Math.min(maxBodyBytes, 64 * 1024);
+        byte[] buf = reuse != null && reuse.length >= wanted ? reuse : new byte[wanted];
         int n = 0;
         try (InputStream in = Content.Source.asInputStream(request)) {
             while (true) {

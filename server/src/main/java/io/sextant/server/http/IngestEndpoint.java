@@ -14,13 +14,25 @@ import java.util.function.BooleanSupplier;
  * mapped by their {@link io.sextant.storage.ErrorCode}.
  */
 public final class IngestEndpoint implements Endpoint {
-    /** The signature of the ingest protocol handlers ({@code RemoteWriteHandler}, {@code OtlpMetricsHandler}). */
+    /**
+     * The signature of the ingest protocol handlers ({@code RemoteWriteHandler}, {@code OtlpMetricsHandler}).
+     * The body array is reused for the thread's next request: a handler must not keep it past its return.
+     */
     @FunctionalInterface
     public interface Protocol {
         IngestResponse handle(String tenant, String contentType, String contentEncoding, byte[] body, int bodyLength);
     }
 
     static final String RETRY_AFTER_SECONDS = "5";
+
+    /**
+     * Bodies are read into a buffer each request thread keeps: at a million samples per second the bodies
+     * alone are tens of MB/s of garbage, which makes the collector grow (and fault in) the heap. A buffer
+     * larger than this is not kept.
+     */
+    private static final int MAX_KEPT_BUFFER = 8 << 20;
+
+    private final ThreadLocal<byte[]> bodyBuffer = new ThreadLocal<>();
 
     private final Protocol protocol;
     private final BooleanSupplier ready;
@@ -44,7 +56,10 @@ public final class IngestEndpoint implements Endpoint {
             exchange.text(400, e.getMessage() + "\n");
             return;
         }
-        Exchange.Body body = exchange.body();
+        Exchange.Body body = exchange.body(bodyBuffer.get());
+        if (body.bytes().length <= MAX_KEPT_BUFFER) {
+            bodyBuffer.set(body.bytes());
+        }
         IngestResponse response;
         try {
             response = protocol.handle(

@@ -2,14 +2,25 @@ package io.sextant.storage.head;
 
 import io.sextant.storage.Labels;
 import io.sextant.storage.Samples;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * One series of the head: its labels and its samples sorted by timestamp in chunks of parallel primitive
- * arrays. Chunks grow 8 → 32 → 128 → 128 …, so appending never copies earlier samples (growing one array
- * would copy the whole series again and again) and a short series stays small. Appends come from the single
- * committing thread; reads copy under the same monitor, so a reader never sees a half-shifted chunk during
- * an out-of-order insert.
+ * One series of the head: its labels and its samples.
+ *
+ * <p>New samples go into an <em>open chunk</em>, a primitive array of interleaved (timestamp, raw value bits)
+ * pairs sorted by timestamp, which grows 8 → 32 → 128 pairs. A full open chunk is <em>sealed</em>: copied
+ * into the tenant's Arrow record batches ({@link SealedArena}) as a <em>run</em> of rows, and then reused.
+ * Runs are sorted inside but may overlap each other in time when out-of-order samples arrived.
+ *
+ * <p>Threads: one committing thread mutates (the store's commit lock, or replay); readers never lock. An
+ * in-order append writes past the published count and then publishes the new count with a release store,
+ * so it costs no fence and touches two cache lines: this object and the slot in the open chunk. Rewrites
+ * of published pairs (seal, out-of-order insert, truncation) bump {@code version} around the change, and a
+ * reader that saw it change retries (a sequence lock). The run list is copy-on-write except for appends.
+ * A reader reads the open chunk before the runs, so a seal racing with it can show a sample twice, never
+ * not at all; the merge drops the repeat.
  */
 final class MemSeries {
     static final int APPENDED = 0;
@@ -17,222 +28,401 @@ final class MemSeries {
     static final int OUT_OF_ORDER = 2;
     static final int DUPLICATE_TIMESTAMP = 3;
 
-    private static final int[] CAPACITIES = {8, 32};
+    /** Pairs in the open chunk when it is sealed. */
     static final int MAX_CHUNK = 128;
+
+    private static final int FIRST_CAPACITY = 8;
+    private static final long[] NO_PAIRS = new long[0];
+    private static final VarHandle OPEN;
+    private static final VarHandle OPEN_COUNT;
+    private static final VarHandle VERSION;
+    private static final VarHandle TOTAL;
+    private static final VarHandle RUN_COUNT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OPEN = l.findVarHandle(MemSeries.class, "open", long[].class);
+            OPEN_COUNT = l.findVarHandle(MemSeries.class, "openCount", int.class);
+            VERSION = l.findVarHandle(MemSeries.class, "version", int.class);
+            TOTAL = l.findVarHandle(MemSeries.class, "total", int.class);
+            RUN_COUNT = l.findVarHandle(Runs.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Sealed runs: append-only in place, replaced as a whole when they grow or are truncated. */
+    private static final class Runs {
+        static final Runs EMPTY = new Runs(0);
+
+        final SealedArena.Batch[] batches;
+        final int[] starts;
+        final int[] lengths;
+        final long[] minTimes;
+        final long[] maxTimes;
+        int count;
+
+        Runs(int capacity) {
+            batches = new SealedArena.Batch[capacity];
+            starts = new int[capacity];
+            lengths = new int[capacity];
+            minTimes = new long[capacity];
+            maxTimes = new long[capacity];
+        }
+
+        Runs copy(int capacity, int from, int to) {
+            Runs r = new Runs(capacity);
+            int n = to - from;
+            System.arraycopy(batches, from, r.batches, 0, n);
+            System.arraycopy(starts, from, r.starts, 0, n);
+            System.arraycopy(lengths, from, r.lengths, 0, n);
+            System.arraycopy(minTimes, from, r.minTimes, 0, n);
+            System.arraycopy(maxTimes, from, r.maxTimes, 0, n);
+            r.count = n;
+            return r;
+        }
+    }
 
     final int ref;
     final Labels labels;
-    private long[][] times = new long[1][];
-    private double[][] values = new double[1][];
-    private int[] counts = new int[1];
-    private int chunks;
-    private int total;
+    private final SealedArena arena;
     long lastExemplarTs = Long.MIN_VALUE;
 
-    MemSeries(int ref, Labels labels) {
+    // Committing thread only.
+    private long minT = Long.MAX_VALUE;
+    private long maxT = Long.MIN_VALUE;
+
+    // Published to readers as described above.
+    private long[] open = NO_PAIRS;
+    private int openCount;
+    private int version;
+    private int total;
+    private volatile Runs runs = Runs.EMPTY;
+
+    MemSeries(int ref, Labels labels, SealedArena arena) {
         this.ref = ref;
         this.labels = labels;
+        this.arena = arena;
     }
 
     /**
      * Adds a sample. A sample older than the newest one is accepted only within {@code oooWindowMs} of it;
-     * {@code Long.MAX_VALUE} accepts any (replay).
+     * {@code Long.MAX_VALUE} accepts any (replay). Committing thread only.
      */
-    synchronized int append(long t, double v, long oooWindowMs) {
-        if (total == 0 || t > newest()) {
-            int c = chunks - 1;
-            if (c < 0 || counts[c] == times[c].length) {
-                c = addChunk(chunks, capacityOfNext());
+    int append(long t, double v, long oooWindowMs) {
+        long bits = Double.doubleToRawLongBits(v);
+        if (t > maxT) {
+            int n = openCount;
+            long[] o = open;
+            if (2 * n == o.length) {
+                o = makeRoom();
+                n = openCount;
             }
-            int n = counts[c];
-            times[c][n] = t;
-            values[c][n] = v;
-            counts[c] = n + 1;
-            total++;
+            o[2 * n] = t;
+            o[2 * n + 1] = bits;
+            OPEN_COUNT.setRelease(this, n + 1);
+            TOTAL.setRelease(this, total + 1);
+            if (t < minT) {
+                minT = t;
+            }
+            maxT = t;
             return APPENDED;
         }
-        int c = chunkFor(t);
-        int pos = Arrays.binarySearch(times[c], 0, counts[c], t);
-        if (pos >= 0) {
-            return Double.doubleToRawLongBits(values[c][pos]) == Double.doubleToRawLongBits(v)
-                    ? DUPLICATE_IGNORED
-                    : DUPLICATE_TIMESTAMP;
+        long existing = find(t);
+        if (existing != NOT_FOUND) {
+            return existing == bits ? DUPLICATE_IGNORED : DUPLICATE_TIMESTAMP;
         }
-        if (oooWindowMs != Long.MAX_VALUE && t < newest() - oooWindowMs) {
+        if (oooWindowMs != Long.MAX_VALUE && t < maxT - oooWindowMs) {
             return OUT_OF_ORDER;
         }
-        insert(c, -pos - 1, t, v);
+        insertOld(t, bits);
         return APPENDED;
     }
 
-    private long newest() {
-        int c = chunks - 1;
-        return times[c][counts[c] - 1];
-    }
+    /** Returned by {@link #find} when there is no sample; a NaN payload no sender can produce. */
+    private static final long NOT_FOUND = 0x7ff8dead00000001L;
 
-    private int capacityOfNext() {
-        return chunks < CAPACITIES.length ? CAPACITIES[chunks] : MAX_CHUNK;
-    }
-
-    /** The chunk whose range holds {@code t}, or the first chunk whose first sample is after it. */
-    private int chunkFor(long t) {
-        int lo = 0;
-        int hi = chunks - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid][counts[mid] - 1] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+    /** The raw value bits of the sample at {@code t}, or {@link #NOT_FOUND}. Committing thread only. */
+    private long find(long t) {
+        int at = lowerBound(open, openCount, t);
+        if (at < openCount && open[2 * at] == t) {
+            return open[2 * at + 1];
+        }
+        Runs r = runs;
+        for (int i = 0; i < r.count; i++) {
+            if (r.minTimes[i] <= t && t <= r.maxTimes[i]) {
+                SealedArena.Batch b = r.batches[i];
+                int row = lowerBound(b, r.starts[i], r.starts[i] + r.lengths[i], t);
+                if (b.timestamp(row) == t) {
+                    return b.valueBits(row);
+                }
             }
         }
-        return lo;
+        return NOT_FOUND;
     }
 
-    private void insert(int c, int at, long t, double v) {
-        if (counts[c] == times[c].length) {
-            // Split a full chunk in two so the insert has room; late samples are rare, so this stays cheap.
-            int n = counts[c];
-            int half = n / 2;
-            int next = addChunk(c + 1, Math.max(MAX_CHUNK, n));
-            System.arraycopy(times[c], half, times[next], 0, n - half);
-            System.arraycopy(values[c], half, values[next], 0, n - half);
-            counts[next] = n - half;
-            counts[c] = half;
-            if (at > half) {
-                c = next;
-                at -= half;
-            }
+    /** Makes room for one more pair in the open chunk: grows it, or seals it when it is full. */
+    private long[] makeRoom() {
+        int n = openCount;
+        if (n < MAX_CHUNK) {
+            // Readers read the count before the array, so the copy can be published without a version bump.
+            long[] grown = Arrays.copyOf(open, 2 * (n == 0 ? FIRST_CAPACITY : Math.min(MAX_CHUNK, n * 4)));
+            OPEN.setRelease(this, grown);
+            return grown;
         }
-        int n = counts[c];
-        System.arraycopy(times[c], at, times[c], at + 1, n - at);
-        System.arraycopy(values[c], at, values[c], at + 1, n - at);
-        times[c][at] = t;
-        values[c][at] = v;
-        counts[c] = n + 1;
-        total++;
+        seal();
+        return open;
     }
 
-    /** Inserts an empty chunk at position {@code at}; returns it. */
-    private int addChunk(int at, int capacity) {
-        if (chunks == times.length) {
-            int n = Math.max(4, chunks * 2);
-            times = Arrays.copyOf(times, n);
-            values = Arrays.copyOf(values, n);
-            counts = Arrays.copyOf(counts, n);
+    /** Copies the open chunk into the arena as a new run and empties it. */
+    private void seal() {
+        int n = openCount;
+        long[] o = open;
+        int start = arena.append(o, 0, n);
+        addRun(arena.current(), start, n, o[0], o[2 * n - 2]);
+        int v = version;
+        VERSION.setRelease(this, v + 1);
+        VarHandle.storeStoreFence();
+        OPEN_COUNT.setRelease(this, 0);
+        VERSION.setRelease(this, v + 2);
+    }
+
+    private void addRun(SealedArena.Batch batch, int start, int length, long min, long max) {
+        Runs r = runs;
+        int c = r.count;
+        if (c == r.batches.length) {
+            r = r.copy(Math.max(4, c * 2), 0, c);
         }
-        System.arraycopy(times, at, times, at + 1, chunks - at);
-        System.arraycopy(values, at, values, at + 1, chunks - at);
-        System.arraycopy(counts, at, counts, at + 1, chunks - at);
-        times[at] = new long[capacity];
-        values[at] = new double[capacity];
-        counts[at] = 0;
-        chunks++;
-        return at;
-    }
-
-    /** The newest timestamp, or {@code Long.MIN_VALUE} when empty. */
-    synchronized long maxTime() {
-        return total == 0 ? Long.MIN_VALUE : newest();
-    }
-
-    synchronized long minTime() {
-        return total == 0 ? Long.MAX_VALUE : times[0][0];
-    }
-
-    synchronized boolean overlaps(long mint, long maxt) {
-        if (total == 0 || times[0][0] > maxt || newest() < mint) {
-            return false;
+        r.batches[c] = batch;
+        r.starts[c] = start;
+        r.lengths[c] = length;
+        r.minTimes[c] = min;
+        r.maxTimes[c] = max;
+        RUN_COUNT.setRelease(r, c + 1);
+        if (r != runs) {
+            runs = r;
         }
-        int c = chunkFor(mint);
-        int i = lowerBound(times[c], counts[c], mint);
-        return times[c][i] <= maxt;
+    }
+
+    /** Inserts a sample older than the newest (and not present) into the open chunk, keeping it sorted. */
+    private void insertOld(long t, long bits) {
+        if (2 * openCount == open.length) {
+            makeRoom();
+        }
+        int n = openCount;
+        long[] o = open;
+        int at = lowerBound(o, n, t);
+        int v = version;
+        VERSION.setRelease(this, v + 1);
+        VarHandle.storeStoreFence();
+        System.arraycopy(o, 2 * at, o, 2 * at + 2, 2 * (n - at));
+        o[2 * at] = t;
+        o[2 * at + 1] = bits;
+        OPEN_COUNT.setRelease(this, n + 1);
+        VERSION.setRelease(this, v + 2);
+        TOTAL.setRelease(this, total + 1);
+        if (t < minT) {
+            minT = t;
+        }
+    }
+
+    /** The newest timestamp, or {@code Long.MIN_VALUE} when empty. Committing thread only. */
+    long maxTime() {
+        return maxT;
+    }
+
+    /** The oldest timestamp, or {@code Long.MAX_VALUE} when empty. Committing thread only. */
+    long minTime() {
+        return minT;
+    }
+
+    int count() {
+        return (int) TOTAL.getAcquire(this);
+    }
+
+    /** Whether any sample lies in {@code [mint, maxt]}. */
+    boolean overlaps(long mint, long maxt) {
+        return read(mint, maxt, false) != null;
     }
 
     /** A copy of the samples in {@code [mint, maxt]}. */
-    synchronized Samples copy(long mint, long maxt) {
-        if (total == 0 || times[0][0] > maxt || newest() < mint) {
-            return Samples.EMPTY;
+    Samples copy(long mint, long maxt) {
+        Samples s = read(mint, maxt, true);
+        return s == null ? Samples.EMPTY : s;
+    }
+
+    /**
+     * Reads the samples in the range: null when there are none, {@link Samples#EMPTY} when there are some but
+     * {@code materialize} is false.
+     */
+    private Samples read(long mint, long maxt, boolean materialize) {
+        var lock = arena.readLock();
+        lock.lock();
+        try {
+            for (; ; ) {
+                int v = (int) VERSION.getAcquire(this);
+                if ((v & 1) != 0) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                int n = (int) OPEN_COUNT.getAcquire(this);
+                long[] o = (long[]) OPEN.getAcquire(this);
+                int from = lowerBound(o, n, mint);
+                int to = upperBound(o, n, maxt);
+                long[] openPart = materialize && to > from ? Arrays.copyOfRange(o, 2 * from, 2 * to) : NO_PAIRS;
+                VarHandle.acquireFence();
+                if ((int) VERSION.getOpaque(this) != v) {
+                    continue;
+                }
+                Runs r = runs;
+                int rc = (int) RUN_COUNT.getAcquire(r);
+                return collect(r, rc, mint, maxt, openPart, to - from, materialize);
+            }
+        } finally {
+            lock.unlock();
         }
-        int first = chunkFor(mint);
-        int from = lowerBound(times[first], counts[first], mint);
-        int n = 0;
-        for (int c = first; c < chunks; c++) {
-            int start = c == first ? from : 0;
-            int end = upperBound(times[c], counts[c], maxt);
-            n += Math.max(0, end - start);
-            if (end < counts[c]) {
-                break;
+    }
+
+    private static Samples collect(
+            Runs r, int rc, long mint, long maxt, long[] openPart, int openN, boolean materialize) {
+        int segments = 0;
+        int[] segRun = new int[rc];
+        int[] segFrom = new int[rc];
+        int[] segTo = new int[rc];
+        int total = openN;
+        for (int i = 0; i < rc; i++) {
+            if (r.maxTimes[i] < mint || r.minTimes[i] > maxt) {
+                continue;
+            }
+            SealedArena.Batch b = r.batches[i];
+            int end = r.starts[i] + r.lengths[i];
+            int from = lowerBound(b, r.starts[i], end, mint);
+            int to = upperBoundRows(b, from, end, maxt);
+            if (to > from) {
+                segRun[segments] = i;
+                segFrom[segments] = from;
+                segTo[segments] = to;
+                segments++;
+                total += to - from;
             }
         }
-        if (n == 0) {
+        if (total == 0) {
+            return null;
+        }
+        if (!materialize) {
             return Samples.EMPTY;
         }
-        long[] t = new long[n];
-        double[] v = new double[n];
-        int o = 0;
-        for (int c = first; c < chunks && o < n; c++) {
-            int start = c == first ? from : 0;
-            int len = Math.min(counts[c] - start, n - o);
-            System.arraycopy(times[c], start, t, o, len);
-            System.arraycopy(values[c], start, v, o, len);
-            o += len;
+        long[] t = new long[total];
+        double[] val = new double[total];
+        int n = 0;
+        long last = Long.MIN_VALUE;
+        boolean ordered = true;
+        for (int s = 0; s < segments; s++) {
+            SealedArena.Batch b = r.batches[segRun[s]];
+            for (int row = segFrom[s]; row < segTo[s]; row++) {
+                long ts = b.timestamp(row);
+                ordered &= ts > last;
+                last = ts;
+                t[n] = ts;
+                val[n++] = Double.longBitsToDouble(b.valueBits(row));
+            }
         }
-        return new Samples(t, v, n);
+        for (int i = 0; i < openN; i++) {
+            long ts = openPart[2 * i];
+            ordered &= ts > last;
+            last = ts;
+            t[n] = ts;
+            val[n++] = Double.longBitsToDouble(openPart[2 * i + 1]);
+        }
+        return ordered ? new Samples(t, val, n) : sortDistinct(t, val);
     }
 
-    synchronized int count() {
-        return total;
+    /**
+     * Sorts samples gathered from overlapping runs and drops repeats of a timestamp (the same sample seen in
+     * both the open chunk and the run it was just sealed into).
+     */
+    private static Samples sortDistinct(long[] t, double[] v) {
+        Integer[] order = new Integer[t.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
+        long[] st = new long[t.length];
+        double[] sv = new double[t.length];
+        int n = 0;
+        for (int idx : order) {
+            if (n > 0 && st[n - 1] == t[idx]) {
+                continue;
+            }
+            st[n] = t[idx];
+            sv[n++] = v[idx];
+        }
+        return new Samples(st, sv, n);
     }
 
-    /** Drops samples older than {@code minT}; returns how many were dropped. */
-    synchronized int truncateBefore(long minT) {
-        if (total == 0 || times[0][0] >= minT) {
+    /** Drops samples older than {@code minTime}; returns how many were dropped. Committing thread only. */
+    int truncateBefore(long minTime) {
+        if (total == 0 || minT >= minTime) {
             return 0;
         }
         int dropped = 0;
-        int whole = 0;
-        while (whole < chunks && times[whole][counts[whole] - 1] < minT) {
-            dropped += counts[whole];
-            whole++;
-        }
-        if (whole > 0) {
-            System.arraycopy(times, whole, times, 0, chunks - whole);
-            System.arraycopy(values, whole, values, 0, chunks - whole);
-            System.arraycopy(counts, whole, counts, 0, chunks - whole);
-            Arrays.fill(times, chunks - whole, chunks, null);
-            Arrays.fill(values, chunks - whole, chunks, null);
-            chunks -= whole;
-        }
-        if (chunks > 0) {
-            int cut = lowerBound(times[0], counts[0], minT);
-            if (cut > 0) {
-                int keep = counts[0] - cut;
-                System.arraycopy(times[0], cut, times[0], 0, keep);
-                System.arraycopy(values[0], cut, values[0], 0, keep);
-                counts[0] = keep;
-                dropped += cut;
+        Runs r = runs;
+        Runs kept = new Runs(Math.max(4, r.count));
+        long newMin = Long.MAX_VALUE;
+        for (int i = 0; i < r.count; i++) {
+            if (r.maxTimes[i] < minTime) {
+                dropped += r.lengths[i];
+                continue;
             }
+            int start = r.starts[i];
+            int end = start + r.lengths[i];
+            int from = r.minTimes[i] < minTime ? lowerBound(r.batches[i], start, end, minTime) : start;
+            dropped += from - start;
+            int k = kept.count++;
+            kept.batches[k] = r.batches[i];
+            kept.starts[k] = from;
+            kept.lengths[k] = end - from;
+            kept.minTimes[k] = r.batches[i].timestamp(from);
+            kept.maxTimes[k] = r.maxTimes[i];
+            newMin = Math.min(newMin, kept.minTimes[k]);
         }
-        total -= dropped;
+        runs = kept;
+        int n = openCount;
+        int cut = lowerBound(open, n, minTime);
+        if (cut > 0) {
+            int v = version;
+            VERSION.setRelease(this, v + 1);
+            VarHandle.storeStoreFence();
+            System.arraycopy(open, 2 * cut, open, 0, 2 * (n - cut));
+            OPEN_COUNT.setRelease(this, n - cut);
+            VERSION.setRelease(this, v + 2);
+            dropped += cut;
+        }
+        if (openCount > 0) {
+            newMin = Math.min(newMin, open[0]);
+        }
+        TOTAL.setRelease(this, total - dropped);
+        minT = newMin;
+        if (total == 0) {
+            maxT = Long.MIN_VALUE;
+        }
         return dropped;
     }
 
-    /** Bytes held by the sample chunks (capacity, not count). */
-    synchronized long sampleBytes() {
-        long bytes = 0;
-        for (int c = 0; c < chunks; c++) {
-            bytes += 16L * times[c].length + 32;
-        }
-        return bytes;
+    /** Heap bytes held for samples (the open chunk by capacity and the run list); the arena counts its own. */
+    long sampleBytes() {
+        Runs r = runs;
+        return 8L * ((long[]) OPEN.getAcquire(this)).length + 40L * r.batches.length;
     }
 
-    private static int lowerBound(long[] a, int n, long t) {
+    /** First pair index in {@code [0, n)} whose timestamp is {@code >= t}. */
+    private static int lowerBound(long[] pairs, int n, long t) {
         int lo = 0;
         int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (a[mid] < t) {
+            if (pairs[2 * mid] < t) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -241,12 +431,43 @@ final class MemSeries {
         return lo;
     }
 
-    private static int upperBound(long[] a, int n, long t) {
+    /** First pair index in {@code [0, n)} whose timestamp is {@code > t}. */
+    private static int upperBound(long[] pairs, int n, long t) {
         int lo = 0;
         int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (a[mid] <= t) {
+            if (pairs[2 * mid] <= t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** First row in {@code [from, to)} whose timestamp is {@code >= t}. */
+    private static int lowerBound(SealedArena.Batch b, int from, int to, long t) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (b.timestamp(mid) < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** First row in {@code [from, to)} whose timestamp is {@code > t}. */
+    private static int upperBoundRows(SealedArena.Batch b, int from, int to, long t) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (b.timestamp(mid) <= t) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -28,6 +28,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
@@ -53,6 +55,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final Map<String, TenantHead> tenants = new ConcurrentHashMap<>();
     private final Map<String, TenantWriter> writers = new ConcurrentHashMap<>();
     private final ReentrantLock commitLock = new ReentrantLock();
+    // Off-heap memory of the sealed samples (Arrow record batches) of every tenant.
+    private final BufferAllocator allocator;
     private final RecordCodec.Writer record = new RecordCodec.Writer();
     private MemSeries[] entries = new MemSeries[256];
     // The newest WAL sequence appended by a commit; guarded by commitLock.
@@ -105,6 +109,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         this.wal = requireNonNull(wal, "wal is null");
         this.telemetry = requireNonNull(telemetry, "telemetry is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.allocator = new RootAllocator();
         String help = "Samples refused by the head, by reason.";
         appended = telemetry.counter("sextant_head_samples_appended_total", "Samples appended to the head.");
         rejectedOutOfOrder = telemetry.counter("sextant_head_samples_rejected_total", help, "reason", "out_of_order");
@@ -202,7 +207,14 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         try {
             wal.close();
         } finally {
-            directoryLock.close();
+            try {
+                for (TenantHead th : tenants.values()) {
+                    th.arena.close();
+                }
+                allocator.close();
+            } finally {
+                directoryLock.close();
+            }
         }
     }
 
@@ -235,7 +247,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             return h;
         }
         return tenants.computeIfAbsent(tenant, t -> {
-            TenantHead created = new TenantHead(t, options.exemplarsPerTenant());
+            TenantHead created = new TenantHead(t, options.exemplarsPerTenant(), allocator);
             telemetry.gauge(
                     "sextant_head_tenant_series", "Series in the head per tenant.", created::seriesCount, "tenant", t);
             return created;
@@ -476,8 +488,15 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         long minValid = clock.getAsLong() - options.retention().toMillis();
         long dropped = 0;
         for (TenantHead th : tenants.values()) {
-            for (MemSeries s : th.allSeries()) {
-                dropped += s.truncateBefore(minValid);
+            // Series change only under the commit lock; one tenant at a time keeps the pause for writers short.
+            commitLock.lock();
+            try {
+                for (MemSeries s : th.allSeries()) {
+                    dropped += s.truncateBefore(minValid);
+                }
+                th.arena.freeBefore(minValid);
+            } finally {
+                commitLock.unlock();
             }
         }
         long walBefore = wal.diskBytes();
@@ -714,8 +733,11 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
 
     // ---------------------------------------------------------------- stats
 
-    /** Head size figures for telemetry and benchmarks. */
-    public record HeadStats(int tenants, long series, long samples, long estimatedBytes) {}
+    /**
+     * Head size figures for telemetry and benchmarks. {@code estimatedBytes} covers heap and off-heap;
+     * {@code arrowBytes} is the off-heap part the Arrow allocator actually holds.
+     */
+    public record HeadStats(int tenants, long series, long samples, long estimatedBytes, long arrowBytes) {}
 
     public HeadStats stats() {
         long series = 0;
@@ -728,7 +750,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             }
             bytes += th.estimateBytes();
         }
-        return new HeadStats(tenants.size(), series, samples, bytes);
+        return new HeadStats(tenants.size(), series, samples, bytes, allocator.getAllocatedMemory());
     }
 
     /** Tenants that have data, sorted. */

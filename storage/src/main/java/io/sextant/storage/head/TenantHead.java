@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Everything the head keeps for one tenant. Mutations happen under the store's commit lock (one writer);
  * reads come from any thread: the series array is published through a volatile field, the index and the
- * key cache have their own read paths, each series guards its own samples.
+ * key cache have their own read paths, each series publishes its own samples (see {@link MemSeries}), and
+ * the sealed samples live in the tenant's Arrow {@link SealedArena}.
  */
 final class TenantHead {
     final String tenant;
@@ -29,10 +31,12 @@ final class TenantHead {
     private volatile int maxRef = -1;
     private final Map<String, Set<MetricMetadata>> metadata = new ConcurrentHashMap<>();
     private final ExemplarRing exemplars;
+    final SealedArena arena;
 
-    TenantHead(String tenant, int exemplarCapacity) {
+    TenantHead(String tenant, int exemplarCapacity, BufferAllocator allocator) {
         this.tenant = tenant;
         this.exemplars = new ExemplarRing(exemplarCapacity);
+        this.arena = new SealedArena(allocator, SealedArena.BATCH_ROWS);
     }
 
     MemSeries byLabels(Labels labels) {
@@ -60,7 +64,7 @@ final class TenantHead {
         if (ref >= arr.length) {
             arr = Arrays.copyOf(arr, Math.max(ref + 1, arr.length * 2));
         }
-        MemSeries s = new MemSeries(ref, intern(labels));
+        MemSeries s = new MemSeries(ref, intern(labels), arena);
         arr[ref] = s;
         series = arr;
         byLabels.put(s.labels, s);
@@ -141,7 +145,7 @@ final class TenantHead {
                 bytes += 64 + s.sampleBytes() + 16L * s.labels.size();
             }
         }
-        return bytes + symbolBytes;
+        return bytes + symbolBytes + arena.allocatedBytes();
     }
 
     List<MemSeries> allSeries() {

@@ -28,6 +28,27 @@ class SeriesKeyCacheTest {
     }
 
     @Test
+    void keysAcrossManyPagesAndLongerThanAPage() {
+        SeriesKeyCache cache = new SeriesKeyCache();
+        byte[] huge = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(huge);
+        for (int i = 0; i < 40_000; i++) {
+            byte[] k = key(i);
+            cache.put(k, 0, k.length, i, i);
+            if (i == 20_000) {
+                cache.put(huge, 0, huge.length, -5, 123_456);
+            }
+        }
+        for (int i = 0; i < 40_000; i += 7) {
+            byte[] k = key(i);
+            assertThat(cache.get(k, 0, k.length, i)).isEqualTo(i);
+        }
+        assertThat(cache.get(huge, 0, huge.length, -5)).isEqualTo(123_456);
+        huge[huge.length - 1]++;
+        assertThat(cache.get(huge, 0, huge.length, -5)).isEqualTo(-1);
+    }
+
+    @Test
     void lookupInsideLargerBuffer() {
         SeriesKeyCache cache = new SeriesKeyCache();
         byte[] k = key(1);
