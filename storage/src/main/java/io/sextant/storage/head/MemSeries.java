@@ -162,6 +162,17 @@ final class MemSeries {
         return NOT_FOUND;
     }
 
+    /**
+     * Reads the fields and the open-chunk slot the next in-order append will use, to bring them into the
+     * cache ({@link MetricsStore} does this for a whole batch before committing). Any thread; the value is
+     * meaningless.
+     */
+    long touch() {
+        long[] o = open;
+        int n = openCount;
+        return maxT + (2 * n < o.length ? o[2 * n] : n);
+    }
+
     /** Makes room for one more pair in the open chunk: grows it, or seals it when it is full. */
     private long[] makeRoom() {
         int n = openCount;

@@ -275,6 +275,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         int newSeries = 0;
         List<String> errors = new ArrayList<>();
         long seq = -1;
+        prefetch(th, batch);
         commitLock.lock();
         try {
             if (closed || !ready) {
@@ -416,6 +417,29 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         return new AppendResult(
                 accepted, ignored, ooo, dupTs, tooOld, future, exemplarsKept, exemplarsRejected, newSeries, errors);
     }
+
+    /**
+     * Loads the series a batch appends to into this core's caches before the commit lock is taken. With a
+     * hundred thousand series they are not in cache, and the append loop under the lock would pay each miss
+     * one after the other; here the loads are independent, so the CPU overlaps them.
+     */
+    private void prefetch(TenantHead th, WriteBatch batch) {
+        long sink = 0;
+        for (int e = 0, n = batch.seriesCount(); e < n; e++) {
+            int ref = batch.ref(e);
+            if (ref >= 0) {
+                MemSeries s = th.get(ref);
+                if (s != null) {
+                    sink += s.touch();
+                }
+            }
+        }
+        prefetchSink = sink;
+    }
+
+    // Written so the JIT cannot drop the loads in prefetch(); never read.
+    @SuppressWarnings("unused")
+    private long prefetchSink;
 
     private static void addError(List<String> errors, MemSeries s, long t, String what) {
         if (errors.size() < MAX_ERRORS) {
