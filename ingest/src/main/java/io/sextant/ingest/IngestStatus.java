@@ -13,7 +13,7 @@ public final class IngestStatus {
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             // 5xx, not 429: remote-write senders retry 429 only when configured to, 5xx always
             case OVERLOADED, UNAVAILABLE -> 503;
-            case EXTERNAL_FAILURE, INTERNAL -> 500;
+            case EXTERNAL_FAILURE, INTERNAL, QUERY_EXECUTION -> 500;
         };
     }
 }

@@ -17,6 +17,11 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(Kind.USER_ERROR),
     /** The tenant header is malformed. */
     BAD_TENANT(Kind.USER_ERROR),
+    /**
+     * A well-formed query cannot be evaluated on this data (Prometheus' {@code execution} error type, e.g.
+     * "many-to-many matching not allowed").
+     */
+    QUERY_EXECUTION(Kind.USER_ERROR),
     /** The server is overloaded; the client should retry later. */
     OVERLOADED(Kind.INSUFFICIENT_RESOURCES),
     /** The server is starting or stopping and cannot take this request now. */

@@ -83,7 +83,7 @@ public final class IngestEndpoint implements Endpoint {
                     case TOO_LARGE -> 413;
                     case UNSUPPORTED_MEDIA_TYPE -> 415;
                     case BAD_DATA, BAD_TENANT, OUT_OF_BOUNDS, DUPLICATE_SAMPLE -> 400;
-                    case EXTERNAL_FAILURE, INTERNAL -> 500;
+                    case EXTERNAL_FAILURE, INTERNAL, QUERY_EXECUTION -> 500;
                 };
         IngestResponse text = IngestResponse.text(status, e.getMessage());
         if (status == 503 || status == 429) {

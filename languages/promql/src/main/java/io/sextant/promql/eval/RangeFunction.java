@@ -1,0 +1,426 @@
+package io.sextant.promql.eval;
+
+/**
+ * The range-vector functions over float samples, one window at a time, with Prometheus 3.x semantics
+ * (promql/functions.go). Every kernel is called only for a non-empty window (Prometheus skips empty ones)
+ * and returns whether the series has an output at this step; the value goes to {@code out[i]}.
+ *
+ * <p>Native histograms are not stored by Sextant yet, so the mixed float/histogram rules do not arise.
+ */
+public enum RangeFunction {
+    RATE(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            return extrapolatedRate(w, true, true, out, i);
+        }
+    },
+    INCREASE(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            return extrapolatedRate(w, true, false, out, i);
+        }
+    },
+    DELTA(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            return extrapolatedRate(w, false, false, out, i);
+        }
+    },
+    IRATE(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            return instantValue(w, true, out, i);
+        }
+    },
+    IDELTA(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            return instantValue(w, false, out, i);
+        }
+    },
+    RESETS(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            int resets = 0;
+            double prev = w.v[w.from];
+            for (int k = w.from + 1; k < w.to; k++) {
+                double cur = w.v[k];
+                if (cur < prev) {
+                    resets++;
+                }
+                prev = cur;
+            }
+            out[i] = resets;
+            return true;
+        }
+    },
+    CHANGES(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            int changes = 0;
+            double prev = w.v[w.from];
+            for (int k = w.from + 1; k < w.to; k++) {
+                double cur = w.v[k];
+                if (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev))) {
+                    changes++;
+                }
+                prev = cur;
+            }
+            out[i] = changes;
+            return true;
+        }
+    },
+    DERIV(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            if (w.size() < 2) {
+                return false;
+            }
+            // Regressing against the first sample's time keeps the x values small and the result accurate.
+            out[i] = linearRegression(w, w.t[w.from]);
+            return true;
+        }
+    },
+    /** {@code predict_linear(v, param0)}. */
+    PREDICT_LINEAR(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            if (w.size() < 2) {
+                return false;
+            }
+            double slope = linearRegression(w, w.evalTime);
+            out[i] = slope * w.param0 + w.intercept;
+            return true;
+        }
+    },
+    /** {@code double_exponential_smoothing(v, sf = param0, tf = param1)}. */
+    DOUBLE_EXPONENTIAL_SMOOTHING(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            double sf = w.param0;
+            double tf = w.param1;
+            if (sf <= 0 || sf >= 1) {
+                throw QueryErrors.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + GoFormat.f(sf));
+            }
+            if (tf <= 0 || tf >= 1) {
+                throw QueryErrors.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + GoFormat.f(tf));
+            }
+            if (w.size() < 2) {
+                return false;
+            }
+            double s0 = 0;
+            double s1 = w.v[w.from];
+            double b = w.v[w.from + 1] - w.v[w.from];
+            for (int k = 1; k < w.size(); k++) {
+                double x = sf * w.v[w.from + k];
+                if (k > 1) {
+                    b = tf * (s1 - s0) + (1 - tf) * b;
+                }
+                double y = (1 - sf) * (s1 + b);
+                s0 = s1;
+                s1 = x + y;
+            }
+            out[i] = s1;
+            return true;
+        }
+    },
+    COUNT_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = w.size();
+            return true;
+        }
+    },
+    PRESENT_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = 1;
+            return true;
+        }
+    },
+    SUM_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            KahanSum sum = w.kahan(0);
+            for (int k = w.from; k < w.to; k++) {
+                sum.add(w.v[k]);
+            }
+            out[i] = sum.result();
+            return true;
+        }
+    },
+    AVG_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = Averages.mean(w.v, w.from, w.to, w.kahan(0));
+            return true;
+        }
+    },
+    MIN_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            double best = w.v[w.from];
+            for (int k = w.from + 1; k < w.to; k++) {
+                double cur = w.v[k];
+                if (cur < best || Double.isNaN(best)) {
+                    best = cur;
+                }
+            }
+            out[i] = best;
+            return true;
+        }
+    },
+    MAX_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            double best = w.v[w.from];
+            for (int k = w.from + 1; k < w.to; k++) {
+                double cur = w.v[k];
+                if (cur > best || Double.isNaN(best)) {
+                    best = cur;
+                }
+            }
+            out[i] = best;
+            return true;
+        }
+    },
+    /** Timestamp (s) of the minimum; ties pick the latest sample. */
+    TS_OF_MIN_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            int best = w.from;
+            for (int k = w.from + 1; k < w.to; k++) {
+                if (w.v[k] <= w.v[best] || Double.isNaN(w.v[best])) {
+                    best = k;
+                }
+            }
+            out[i] = w.t[best] / 1000.0;
+            return true;
+        }
+    },
+    /** Timestamp (s) of the maximum; ties pick the latest sample. */
+    TS_OF_MAX_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            int best = w.from;
+            for (int k = w.from + 1; k < w.to; k++) {
+                if (w.v[k] >= w.v[best] || Double.isNaN(w.v[best])) {
+                    best = k;
+                }
+            }
+            out[i] = w.t[best] / 1000.0;
+            return true;
+        }
+    },
+    TS_OF_FIRST_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = w.t[w.from] / 1000.0;
+            return true;
+        }
+    },
+    TS_OF_LAST_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = w.t[w.to - 1] / 1000.0;
+            return true;
+        }
+    },
+    FIRST_OVER_TIME(true) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = w.v[w.from];
+            return true;
+        }
+    },
+    LAST_OVER_TIME(true) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = w.v[w.to - 1];
+            return true;
+        }
+    },
+    /** {@code quantile_over_time(φ = param0, v)}. */
+    QUANTILE_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            double[] values = w.copyValues();
+            out[i] = Quantiles.quantile(w.param0, values, w.size());
+            return true;
+        }
+    },
+    STDDEV_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = Math.sqrt(variance(w));
+            return true;
+        }
+    },
+    STDVAR_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            out[i] = variance(w);
+            return true;
+        }
+    },
+    /** Median absolute deviation around the median; NaN when any value is NaN. */
+    MAD_OVER_TIME(false) {
+        @Override
+        public boolean apply(Window w, double[] out, int i) {
+            int n = w.size();
+            double[] values = w.copyValues();
+            for (int k = 0; k < n; k++) {
+                if (Double.isNaN(values[k])) {
+                    out[i] = Double.NaN;
+                    return true;
+                }
+            }
+            double median = Quantiles.quantile(0.5, values, n);
+            for (int k = 0; k < n; k++) {
+                values[k] = Math.abs(values[k] - median);
+            }
+            out[i] = Quantiles.quantile(0.5, values, n);
+            return true;
+        }
+    };
+
+    private final boolean keepsName;
+
+    RangeFunction(boolean keepsName) {
+        this.keepsName = keepsName;
+    }
+
+    /** Whether the output keeps the input's {@code __name__} (only first/last_over_time do). */
+    public boolean keepsName() {
+        return keepsName;
+    }
+
+    /** Evaluates one non-empty window; false when the series has no output at this step. */
+    public abstract boolean apply(Window w, double[] out, int i);
+
+    /** rate, increase and delta: the change over the window, extrapolated towards its edges. */
+    static boolean extrapolatedRate(Window w, boolean isCounter, boolean isRate, double[] out, int i) {
+        int n = w.size();
+        if (n < 2) {
+            return false;
+        }
+        double first = w.v[w.from];
+        double result = w.v[w.to - 1] - first;
+        if (isCounter) {
+            double prev = first;
+            for (int k = w.from + 1; k < w.to; k++) {
+                double cur = w.v[k];
+                if (cur < prev) {
+                    result += prev;
+                }
+                prev = cur;
+            }
+        }
+        double durationToStart = (w.t[w.from] - w.rangeStart) / 1000.0;
+        double durationToEnd = (w.rangeEnd - w.t[w.to - 1]) / 1000.0;
+        double sampled = (w.t[w.to - 1] - w.t[w.from]) / 1000.0;
+        double averageBetweenSamples = sampled / (n - 1);
+        // A sample further from an edge than 1.1 intervals means the series starts or ends inside the window:
+        // extrapolate only half an interval there.
+        double threshold = averageBetweenSamples * 1.1;
+        if (durationToStart >= threshold) {
+            durationToStart = averageBetweenSamples / 2;
+        }
+        if (isCounter) {
+            // A counter cannot go below zero: do not extrapolate past the point where it would have been zero.
+            double durationToZero = durationToStart;
+            if (result > 0 && first >= 0) {
+                durationToZero = sampled * (first / result);
+            }
+            if (durationToZero < durationToStart) {
+                durationToStart = durationToZero;
+            }
+        }
+        if (durationToEnd >= threshold) {
+            durationToEnd = averageBetweenSamples / 2;
+        }
+        double factor = sampled != 0 ? (sampled + durationToStart + durationToEnd) / sampled : 1;
+        if (isRate) {
+            factor /= w.rangeSeconds;
+        }
+        out[i] = result * factor;
+        return true;
+    }
+
+    /** irate and idelta: from the last two samples of the window. */
+    static boolean instantValue(Window w, boolean isRate, double[] out, int i) {
+        if (w.size() < 2) {
+            return false;
+        }
+        long prevT = w.t[w.to - 2];
+        long lastT = w.t[w.to - 1];
+        double prev = w.v[w.to - 2];
+        double last = w.v[w.to - 1];
+        long dt = lastT - prevT;
+        if (dt == 0) {
+            return false;
+        }
+        double result = isRate && last < prev ? last : last - prev;
+        if (isRate) {
+            result /= dt / 1000.0;
+        }
+        out[i] = result;
+        return true;
+    }
+
+    /**
+     * Least-squares regression of the window's values over time (s) relative to {@code interceptTime}, with
+     * Kahan-compensated sums; returns the slope and leaves the intercept in {@link Window#intercept}.
+     */
+    static double linearRegression(Window w, long interceptTime) {
+        double n = 0;
+        KahanSum sumX = w.kahan(0);
+        KahanSum sumY = w.kahan(1);
+        KahanSum sumXY = w.kahan(2);
+        KahanSum sumX2 = w.kahan(3);
+        double initY = w.v[w.from];
+        boolean constY = true;
+        for (int k = w.from; k < w.to; k++) {
+            double y = w.v[k];
+            if (constY && k > w.from && y != initY) {
+                constY = false;
+            }
+            n += 1;
+            double x = (w.t[k] - interceptTime) / 1e3;
+            sumX.add(x);
+            sumY.add(y);
+            sumXY.add(x * y);
+            sumX2.add(x * x);
+        }
+        if (constY) {
+            boolean inf = Double.isInfinite(initY);
+            w.intercept = inf ? Double.NaN : initY;
+            return inf ? Double.NaN : 0;
+        }
+        // Prometheus adds the compensation even to an infinite sum (where it is 0); so do we.
+        double sx = sumX.sum() + sumX.compensation();
+        double sy = sumY.sum() + sumY.compensation();
+        double sxy = sumXY.sum() + sumXY.compensation();
+        double sx2 = sumX2.sum() + sumX2.compensation();
+        double covXY = sxy - sx * sy / n;
+        double varX = sx2 - sx * sx / n;
+        double slope = covXY / varX;
+        w.intercept = sy / n - slope * sx / n;
+        return slope;
+    }
+
+    /** Population variance by Welford's method with Kahan-compensated mean and sum of squares. */
+    static double variance(Window w) {
+        double count = 0;
+        KahanSum mean = w.kahan(0);
+        KahanSum aux = w.kahan(1);
+        for (int k = w.from; k < w.to; k++) {
+            double v = w.v[k];
+            count++;
+            double delta = v - (mean.sum() + mean.compensation());
+            mean.add(delta / count);
+            aux.add(delta * (v - (mean.sum() + mean.compensation())));
+        }
+        return (aux.sum() + aux.compensation()) / count;
+    }
+}
