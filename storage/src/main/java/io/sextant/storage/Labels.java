@@ -227,6 +227,19 @@ public final class Labels implements Comparable<Labels> {
         return hash64;
     }
 
+    /**
+     * Prometheus' {@code labels.Hash()}: XXH64 of {@code name 0xff value 0xff …} over the UTF-8 bytes, in label
+     * order. PromQL's limit_ratio samples series by it, so the same series are picked as in Prometheus.
+     */
+    public long prometheusHash() {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(64);
+        for (String s : pairs) {
+            b.writeBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            b.write(0xff);
+        }
+        return io.sextant.storage.hash.XxHash64.hash(b.toByteArray(), 0, b.size());
+    }
+
     @Override
     public int hashCode() {
         int h = hash;

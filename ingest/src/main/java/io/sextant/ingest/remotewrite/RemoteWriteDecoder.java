@@ -11,6 +11,7 @@ import io.sextant.storage.MetricMetadata;
 import io.sextant.storage.MetricsWriter.TenantWriter;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
+import io.sextant.storage.hash.XxHash64;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

@@ -22,6 +22,7 @@ import io.sextant.storage.Labels;
 import io.sextant.storage.MetricsWriter.TenantWriter;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
+import io.sextant.storage.hash.XxHash64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

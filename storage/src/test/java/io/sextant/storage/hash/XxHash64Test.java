@@ -1,4 +1,4 @@
-package io.sextant.ingest.remotewrite;
+package io.sextant.storage.hash;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.sextant.ingest.remotewrite;
+package io.sextant.storage.hash;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * compiles to plain loads. Series keys are 100 to 500 bytes; on a 300-byte key JMH measured about 45 ns
  * for this, 190 ns for FNV over 8-byte words and 640 ns for byte-at-a-time FNV-1a.
  */
-final class XxHash64 {
+public final class XxHash64 {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -21,7 +21,7 @@ final class XxHash64 {
 
     private XxHash64() {}
 
-    static long hash(byte[] b, int off, int len) {
+    public static long hash(byte[] b, int off, int len) {
         int p = off;
         int end = off + len;
         long h;
