@@ -275,9 +275,21 @@ public final class Labels implements Comparable<Labels> {
     /** Prometheus text form, {@code {a="b", c="d"}}, with the metric name outside the braces if legacy. */
     @Override
     public String toString() {
+        String name = metricName();
+        return format(!name.isEmpty() && isLegacyName(name));
+    }
+
+    /**
+     * Every label inside the braces, {@code {__name__="up", job="a"}}: Prometheus' {@code labels.String()},
+     * which its error messages print.
+     */
+    public String toBracedString() {
+        return format(false);
+    }
+
+    private String format(boolean nameOutside) {
         StringBuilder sb = new StringBuilder();
         String name = metricName();
-        boolean nameOutside = !name.isEmpty() && isLegacyName(name);
         if (nameOutside) {
             sb.append(name);
         }

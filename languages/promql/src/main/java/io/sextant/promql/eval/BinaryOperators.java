@@ -1,0 +1,360 @@
+package io.sextant.promql.eval;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sextant.storage.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PromQL binary operators over step grids, with Prometheus 3.x semantics (engine.go VectorBinop, VectorAnd/
+ * Or/Unless, VectorscalarBinop). Vector matching computes each series' match signature once and then works
+ * step by step, because which series meet can change from step to step (and so can the matching errors).
+ */
+public final class BinaryOperators {
+    private BinaryOperators() {}
+
+    public enum Op {
+        ADD(false),
+        SUB(false),
+        MUL(false),
+        DIV(false),
+        MOD(false),
+        POW(false),
+        ATAN2(false),
+        EQL(true),
+        NEQ(true),
+        GTR(true),
+        LSS(true),
+        GTE(true),
+        LTE(true),
+        AND(false),
+        OR(false),
+        UNLESS(false);
+
+        private final boolean comparison;
+
+        Op(boolean comparison) {
+            this.comparison = comparison;
+        }
+
+        public boolean isComparison() {
+            return comparison;
+        }
+
+        public boolean isSetOperator() {
+            return this == AND || this == OR || this == UNLESS;
+        }
+
+        /** Arithmetic result, or for a comparison 1 when it holds and 0 when not. */
+        public double apply(double l, double r) {
+            return switch (this) {
+                case ADD -> l + r;
+                case SUB -> l - r;
+                case MUL -> l * r;
+                case DIV -> l / r;
+                case MOD -> l % r;
+                case POW -> GoMath.pow(l, r);
+                case ATAN2 -> Math.atan2(l, r);
+                case EQL -> l == r ? 1 : 0;
+                case NEQ -> l != r ? 1 : 0;
+                case GTR -> l > r ? 1 : 0;
+                case LSS -> l < r ? 1 : 0;
+                case GTE -> l >= r ? 1 : 0;
+                case LTE -> l <= r ? 1 : 0;
+                default -> throw new IllegalStateException(this + " is a set operator");
+            };
+        }
+    }
+
+    public enum Cardinality {
+        ONE_TO_ONE,
+        MANY_TO_ONE,
+        ONE_TO_MANY,
+        MANY_TO_MANY
+    }
+
+    /**
+     * How two vectors match: {@code on(labels)} when {@code on}, else {@code ignoring(labels)};
+     * {@code include} are the {@code group_left/right} labels.
+     */
+    public record Matching(Cardinality card, boolean on, Set<String> labels, Set<String> include) {
+        public Matching {
+            requireNonNull(card, "card is null");
+            labels = Set.copyOf(labels);
+            include = Set.copyOf(include);
+        }
+
+        public static Matching oneToOne() {
+            return new Matching(Cardinality.ONE_TO_ONE, false, Set.of(), Set.of());
+        }
+
+        /** The labels two series must share to match. */
+        Labels signature(Labels l) {
+            Labels.Builder b = Labels.builder();
+            for (int i = 0; i < l.size(); i++) {
+                String name = l.name(i);
+                boolean keep = on ? labels.contains(name) : !labels.contains(name) && !name.equals(Labels.METRIC_NAME);
+                if (keep) {
+                    b.add(name, l.value(i));
+                }
+            }
+            return b.build();
+        }
+    }
+
+    /** Scalar op scalar, step by step; comparisons need {@code bool} (the parser enforces it). */
+    public static double[] scalars(Op op, double[] l, double[] r) {
+        double[] out = new double[l.length];
+        for (int t = 0; t < l.length; t++) {
+            out[t] = op.apply(l[t], r[t]);
+        }
+        return out;
+    }
+
+    /**
+     * Vector op scalar (or scalar op vector when {@code scalarLeft}). A comparison without {@code bool} filters
+     * and keeps the vector's value; arithmetic and {@code bool} drop the name.
+     */
+    public static List<StepSeries> vectorScalar(
+            Op op, List<StepSeries> vector, double[] scalar, boolean scalarLeft, boolean returnBool, boolean delayed) {
+        List<StepSeries> out = new ArrayList<>(vector.size());
+        boolean dropsName = !op.isComparison() || returnBool;
+        for (StepSeries s : vector) {
+            StepSeries r = newSeries(s, dropsName, delayed, scalar.length);
+            for (int t = 0; t < scalar.length; t++) {
+                if (!s.has(t)) {
+                    continue;
+                }
+                double v = s.values()[t];
+                double result = scalarLeft ? op.apply(scalar[t], v) : op.apply(v, scalar[t]);
+                if (!op.isComparison()) {
+                    r.set(t, result);
+                } else if (returnBool) {
+                    r.set(t, result);
+                } else if (result == 1) {
+                    r.set(t, v);
+                }
+            }
+            if (!r.isEmpty()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static StepSeries newSeries(StepSeries s, boolean dropsName, boolean delayed, int steps) {
+        if (!dropsName) {
+            return new StepSeries(s.labels(), new double[steps], new java.util.BitSet(steps), s.dropName());
+        }
+        if (delayed) {
+            return new StepSeries(s.labels(), new double[steps], new java.util.BitSet(steps), true);
+        }
+        return StepSeries.empty(withoutName(s.labels()), steps);
+    }
+
+    static Labels withoutName(Labels l) {
+        return l.has(Labels.METRIC_NAME)
+                ? l.toBuilder().remove(Labels.METRIC_NAME).build()
+                : l;
+    }
+
+    /** {@code and}, {@code or}, {@code unless}: many-to-many by signature; labels and values unchanged. */
+    public static List<StepSeries> setOperation(
+            Op op, List<StepSeries> lhs, List<StepSeries> rhs, Matching matching, int steps) {
+        Map<Labels, List<StepSeries>> rightBySig = new HashMap<>();
+        for (StepSeries r : rhs) {
+            rightBySig
+                    .computeIfAbsent(matching.signature(r.labels()), k -> new ArrayList<>())
+                    .add(r);
+        }
+        List<StepSeries> out = new ArrayList<>();
+        Map<Labels, List<StepSeries>> leftBySig = new HashMap<>();
+        for (StepSeries l : lhs) {
+            Labels sig = matching.signature(l.labels());
+            leftBySig.computeIfAbsent(sig, k -> new ArrayList<>()).add(l);
+            List<StepSeries> partners = rightBySig.getOrDefault(sig, List.of());
+            if (op == Op.OR) {
+                out.add(l);
+                continue;
+            }
+            StepSeries kept = new StepSeries(l.labels(), new double[steps], new java.util.BitSet(steps), l.dropName());
+            for (int t = 0; t < steps; t++) {
+                if (l.has(t) && anyAt(partners, t) == (op == Op.AND)) {
+                    kept.set(t, l.values()[t]);
+                }
+            }
+            if (!kept.isEmpty()) {
+                out.add(kept);
+            }
+        }
+        if (op == Op.OR) {
+            for (StepSeries r : rhs) {
+                List<StepSeries> partners = leftBySig.getOrDefault(matching.signature(r.labels()), List.of());
+                StepSeries kept =
+                        new StepSeries(r.labels(), new double[steps], new java.util.BitSet(steps), r.dropName());
+                for (int t = 0; t < steps; t++) {
+                    if (r.has(t) && !anyAt(partners, t)) {
+                        kept.set(t, r.values()[t]);
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    out.add(kept);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean anyAt(List<StepSeries> series, int t) {
+        for (StepSeries s : series) {
+            if (s.has(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Vector op vector (arithmetic or comparison). One-to-many is evaluated as many-to-one with the sides
+     * swapped, as Prometheus does, so the "one" side is always {@code one} below.
+     */
+    public static List<StepSeries> vectorVector(
+            Op op,
+            List<StepSeries> lhs,
+            List<StepSeries> rhs,
+            Matching matching,
+            boolean returnBool,
+            boolean delayed,
+            int steps) {
+        boolean swapped = matching.card() == Cardinality.ONE_TO_MANY;
+        List<StepSeries> many = swapped ? rhs : lhs;
+        List<StepSeries> one = swapped ? lhs : rhs;
+        Map<Labels, Integer> sigIds = new HashMap<>();
+        int[] oneSig = signatures(one, matching, sigIds);
+        int[] manySig = signatures(many, matching, sigIds);
+        int sigCount = sigIds.size();
+        int[] oneAtStep = new int[sigCount];
+        int[] producedAtStep = new int[sigCount];
+        Map<Labels, StepSeries> outputs = new LinkedHashMap<>();
+        Map<Long, Labels> metricCache = new HashMap<>();
+        // Arithmetic drops the name at once even with delayed name removal; bool comparisons defer it.
+        boolean immediateDrop = !op.isComparison() || (returnBool && !delayed);
+        for (int t = 0; t < steps; t++) {
+            Arrays.fill(oneAtStep, -1);
+            Arrays.fill(producedAtStep, -1);
+            for (int i = 0; i < one.size(); i++) {
+                if (!one.get(i).has(t)) {
+                    continue;
+                }
+                int sig = oneSig[i];
+                if (oneAtStep[sig] >= 0) {
+                    throw duplicateOnOneSide(one.get(oneAtStep[sig]), one.get(i), matching, swapped);
+                }
+                oneAtStep[sig] = i;
+            }
+            for (int i = 0; i < many.size(); i++) {
+                StepSeries m = many.get(i);
+                if (!m.has(t)) {
+                    continue;
+                }
+                int sig = manySig[i];
+                int o = oneAtStep[sig];
+                if (o < 0) {
+                    continue;
+                }
+                double lv = swapped ? one.get(o).values()[t] : m.values()[t];
+                double rv = swapped ? m.values()[t] : one.get(o).values()[t];
+                double result = op.apply(lv, rv);
+                boolean keep = !op.isComparison() || result == 1;
+                double value = op.isComparison() && !returnBool ? lv : result;
+                if (returnBool) {
+                    keep = true;
+                }
+                long pair = ((long) i << 32) | o;
+                Labels metric = metricCache.computeIfAbsent(
+                        pair, p -> resultMetric(m.labels(), one.get(o).labels(), matching, immediateDrop));
+                if (matching.card() == Cardinality.ONE_TO_ONE) {
+                    if (producedAtStep[sig] >= 0) {
+                        throw QueryErrors.execution(
+                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                    }
+                    producedAtStep[sig] = i;
+                }
+                StepSeries target = outputs.get(metric);
+                if (target != null && target.has(t) && matching.card() != Cardinality.ONE_TO_ONE) {
+                    throw QueryErrors.execution(
+                            "multiple matches for labels: grouping labels must ensure unique matches");
+                }
+                if (!keep) {
+                    continue;
+                }
+                if (target == null) {
+                    // As Prometheus: the output's delayed-removal mark is set by bool alone.
+                    target = new StepSeries(metric, new double[steps], new java.util.BitSet(steps), returnBool);
+                    outputs.put(metric, target);
+                }
+                target.set(t, value);
+            }
+        }
+        return new ArrayList<>(outputs.values());
+    }
+
+    private static int[] signatures(List<StepSeries> series, Matching matching, Map<Labels, Integer> ids) {
+        int[] out = new int[series.size()];
+        for (int i = 0; i < out.length; i++) {
+            Labels sig = matching.signature(series.get(i).labels());
+            Integer id = ids.get(sig);
+            if (id == null) {
+                id = ids.size();
+                ids.put(sig, id);
+            }
+            out[i] = id;
+        }
+        return out;
+    }
+
+    /** The output labels of a matched pair: the "many" side's labels, trimmed as the matching says. */
+    private static Labels resultMetric(Labels many, Labels one, Matching matching, boolean dropName) {
+        Labels.Builder b = many.toBuilder();
+        if (dropName) {
+            b.remove(Labels.METRIC_NAME);
+        }
+        if (matching.card() == Cardinality.ONE_TO_ONE) {
+            for (int i = 0; i < many.size(); i++) {
+                String name = many.name(i);
+                if (matching.on() != matching.labels().contains(name)) {
+                    b.remove(name);
+                }
+            }
+        }
+        for (String name : matching.include()) {
+            String v = one.get(name);
+            if (v.isEmpty()) {
+                b.remove(name);
+            } else {
+                b.set(name, v);
+            }
+        }
+        return b.build();
+    }
+
+    private static RuntimeException duplicateOnOneSide(StepSeries a, StepSeries b, Matching matching, boolean left) {
+        String sa = a.labels().toBracedString();
+        String sb = b.labels().toBracedString();
+        if (sa.compareTo(sb) > 0) {
+            String x = sa;
+            sa = sb;
+            sb = x;
+        }
+        return QueryErrors.execution("found duplicate series for the match group "
+                + matching.signature(a.labels()).toBracedString() + " on the " + (left ? "left" : "right")
+                + " hand-side of the operation: [" + sa + ", " + sb
+                + "];many-to-many matching not allowed: matching labels must be unique on one side");
+    }
+}
