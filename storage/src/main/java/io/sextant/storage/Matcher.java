@@ -2,13 +2,17 @@ package io.sextant.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * A label matcher as in PromQL: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions are fully
  * anchored. An absent label has the value {@code ""}, so a matcher that matches the empty string also
  * selects series without the label (Prometheus semantics).
+ *
+ * <p>Regular expressions use RE2 (RE2/J), the engine and syntax of Go's {@code regexp} that Prometheus uses:
+ * no backreferences or lookaround, {@code \pL} classes, and {@code .} also matching a newline as with
+ * Prometheus' {@code ^(?s:re)$}.
  */
 public record Matcher(Type type, String name, String value, Pattern pattern) {
     public enum Type {
@@ -40,17 +44,22 @@ public record Matcher(Type type, String name, String value, Pattern pattern) {
     /**
      * Creates a matcher.
      *
-     * @throws SextantException {@link ErrorCode#BAD_DATA} if the regular expression does not compile
+     * @throws SextantException {@link ErrorCode#BAD_DATA} if the regular expression does not compile; its cause
+     *     is the RE2/J exception, whose message is Go's text ({@code error parsing regexp: ...})
      */
     public static Matcher of(Type type, String name, String value) {
         Pattern p = null;
         if (type == Type.REGEX || type == Type.NOT_REGEX) {
             try {
-                p = Pattern.compile("(?:" + value + ")", Pattern.DOTALL);
+                // Compiled once without flags so that syntax errors quote the expression as written, like Go's
+                // "error parsing regexp: missing closing ): `(`"; RE2/J would quote its "(?s)" prefix.
+                Pattern.compile(value);
+                p = Pattern.compile(value, Pattern.DOTALL);
             } catch (PatternSyntaxException e) {
                 throw new SextantException(
                         ErrorCode.BAD_DATA,
-                        "invalid regular expression in matcher for label \"" + name + "\": " + e.getDescription());
+                        "invalid regular expression in matcher for label \"" + name + "\": " + e.getMessage(),
+                        e);
             }
         }
         return new Matcher(type, name, value, p);

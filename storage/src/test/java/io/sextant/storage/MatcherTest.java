@@ -56,4 +56,40 @@ class MatcherTest {
     void prints(Matcher.Type type, String name, String value, String expected) {
         assertThat(Matcher.of(type, name, value).toString()).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0} on \"{1}\" -> {2}")
+    @CsvSource(
+            delimiter = ';',
+            quoteCharacter = '\'',
+            value = {
+                // Unicode classes are RE2 syntax; java.util.regex spells them differently
+                "\\pL+;äb;true",
+                "\\pL+;a1;false",
+                "\\p{Greek}+;αβ;true",
+                // RE2 treats $ inside as end of text only, and the whole value is still anchored
+                "a|b$;b;true",
+                "(?i)abc;ABC;true",
+            })
+    void re2Syntax(String regex, String input, boolean expected) {
+        assertThat(Matcher.of(Matcher.Type.REGEX, "a", regex).matches(input)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "(|error parsing regexp: missing closing ): `(`",
+                "(a)\\1|error parsing regexp: invalid escape sequence: `\\1`",
+                "a++|error parsing regexp: invalid nested repetition operator: `++`",
+                "(?=a)|error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+                "[a|error parsing regexp: missing closing ]: `[a`",
+            })
+    void goErrorTexts(String regex, String expected) {
+        assertThatThrownBy(() -> Matcher.of(Matcher.Type.REGEX, "job", regex))
+                .isInstanceOf(SextantException.class)
+                .hasMessage("invalid regular expression in matcher for label \"job\": " + expected)
+                .cause()
+                .hasMessage(expected);
+    }
 }
