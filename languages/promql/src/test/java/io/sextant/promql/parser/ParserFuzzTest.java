@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.sextant.promql.ast.Expr;
+import io.sextant.promql.conformance.Corpus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.sextant.promql.parser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sextant.promql.conformance.Corpus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
