@@ -1,5 +1,6 @@
 package io.sextant.promql.eval;
 
+import io.sextant.promql.parser.PositionRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,5 +48,17 @@ public final class Annotations {
 
     public synchronized List<Annotation> all() {
         return List.copyOf(items.values());
+    }
+
+    /**
+     * The API's form: {@code "PromQL warning: <text> (line:col)"}, the position omitted when unknown or when
+     * there is no query text.
+     */
+    public static String render(Annotation a, String query) {
+        String base = a.severity().prefix() + a.text();
+        if (query == null || a.position() < 0) {
+            return base;
+        }
+        return base + " (" + new PositionRange(a.position(), a.position()).startPosition(query) + ")";
     }
 }
