@@ -2,6 +2,7 @@ package io.sextant.promql.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.promql.parser.GoNumbers;
 import io.sextant.storage.Labels;
 import io.sextant.storage.text.GoFloat;
 import java.util.ArrayList;
@@ -192,7 +193,7 @@ public final class Aggregation {
         for (int t = 0; t < steps; t++) {
             double q = phi[t];
             if (Double.isNaN(q) || q < 0 || q > 1) {
-                annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.g(q), position);
+                annotations.warn("quantile value should be between 0 and 1, got " + GoNumbers.formatG(q), position);
             }
         }
     }
@@ -308,10 +309,10 @@ public final class Aggregation {
             throw QueryErrors.execution("Parameter value is NaN");
         }
         if (min <= -9223372036854775808.0) {
-            throw QueryErrors.execution("Scalar value " + GoFormat.g(min) + " underflows int64");
+            throw QueryErrors.execution("Scalar value " + GoNumbers.formatG(min) + " underflows int64");
         }
         if (max >= 9223372036854774784.0) {
-            throw QueryErrors.execution("Scalar value " + GoFormat.g(max) + " overflows int64");
+            throw QueryErrors.execution("Scalar value " + GoNumbers.formatG(max) + " overflows int64");
         }
         return true;
     }
@@ -333,11 +334,13 @@ public final class Aggregation {
         }
         if (max > 1) {
             annotations.warn(
-                    "ratio value should be between -1 and 1, got " + GoFormat.g(max) + ", capping to 1", position);
+                    "ratio value should be between -1 and 1, got " + GoNumbers.formatG(max) + ", capping to 1",
+                    position);
         }
         if (min < -1) {
             annotations.warn(
-                    "ratio value should be between -1 and 1, got " + GoFormat.g(min) + ", capping to -1", position);
+                    "ratio value should be between -1 and 1, got " + GoNumbers.formatG(min) + ", capping to -1",
+                    position);
         }
         return true;
     }

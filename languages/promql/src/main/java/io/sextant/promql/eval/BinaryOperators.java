@@ -2,6 +2,9 @@ package io.sextant.promql.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.promql.ast.BinaryOp;
+import io.sextant.promql.ast.VectorMatching;
+import io.sextant.promql.ast.VectorMatching.Cardinality;
 import io.sextant.storage.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,64 +22,24 @@ import java.util.Set;
 public final class BinaryOperators {
     private BinaryOperators() {}
 
-    public enum Op {
-        ADD(false),
-        SUB(false),
-        MUL(false),
-        DIV(false),
-        MOD(false),
-        POW(false),
-        ATAN2(false),
-        EQL(true),
-        NEQ(true),
-        GTR(true),
-        LSS(true),
-        GTE(true),
-        LTE(true),
-        AND(false),
-        OR(false),
-        UNLESS(false);
-
-        private final boolean comparison;
-
-        Op(boolean comparison) {
-            this.comparison = comparison;
-        }
-
-        public boolean isComparison() {
-            return comparison;
-        }
-
-        public boolean isSetOperator() {
-            return this == AND || this == OR || this == UNLESS;
-        }
-
-        /** Arithmetic result, or for a comparison 1 when it holds and 0 when not. */
-        public double apply(double l, double r) {
-            return switch (this) {
-                case ADD -> l + r;
-                case SUB -> l - r;
-                case MUL -> l * r;
-                case DIV -> l / r;
-                case MOD -> l % r;
-                case POW -> GoMath.pow(l, r);
-                case ATAN2 -> Math.atan2(l, r);
-                case EQL -> l == r ? 1 : 0;
-                case NEQ -> l != r ? 1 : 0;
-                case GTR -> l > r ? 1 : 0;
-                case LSS -> l < r ? 1 : 0;
-                case GTE -> l >= r ? 1 : 0;
-                case LTE -> l <= r ? 1 : 0;
-                default -> throw new IllegalStateException(this + " is a set operator");
-            };
-        }
-    }
-
-    public enum Cardinality {
-        ONE_TO_ONE,
-        MANY_TO_ONE,
-        ONE_TO_MANY,
-        MANY_TO_MANY
+    /** Arithmetic result, or for a comparison 1 when it holds and 0 when not. */
+    public static double apply(BinaryOp op, double l, double r) {
+        return switch (op) {
+            case ADD -> l + r;
+            case SUB -> l - r;
+            case MUL -> l * r;
+            case DIV -> l / r;
+            case MOD -> l % r;
+            case POW -> GoMath.pow(l, r);
+            case ATAN2 -> Math.atan2(l, r);
+            case EQLC -> l == r ? 1 : 0;
+            case NEQ -> l != r ? 1 : 0;
+            case GTR -> l > r ? 1 : 0;
+            case LSS -> l < r ? 1 : 0;
+            case GTE -> l >= r ? 1 : 0;
+            case LTE -> l <= r ? 1 : 0;
+            default -> throw QueryErrors.execution("operator " + op.text() + " is not supported on floats");
+        };
     }
 
     /**
@@ -94,6 +57,10 @@ public final class BinaryOperators {
             return new Matching(Cardinality.ONE_TO_ONE, false, Set.of(), Set.of());
         }
 
+        public static Matching of(VectorMatching m) {
+            return new Matching(m.card(), m.on(), Set.copyOf(m.matchingLabels()), Set.copyOf(m.include()));
+        }
+
         /** The labels two series must share to match. */
         Labels signature(Labels l) {
             Labels.Builder b = Labels.builder();
@@ -109,10 +76,10 @@ public final class BinaryOperators {
     }
 
     /** Scalar op scalar, step by step; comparisons need {@code bool} (the parser enforces it). */
-    public static double[] scalars(Op op, double[] l, double[] r) {
+    public static double[] scalars(BinaryOp op, double[] l, double[] r) {
         double[] out = new double[l.length];
         for (int t = 0; t < l.length; t++) {
-            out[t] = op.apply(l[t], r[t]);
+            out[t] = apply(op, l[t], r[t]);
         }
         return out;
     }
@@ -122,7 +89,12 @@ public final class BinaryOperators {
      * and keeps the vector's value; arithmetic and {@code bool} drop the name.
      */
     public static List<StepSeries> vectorScalar(
-            Op op, List<StepSeries> vector, double[] scalar, boolean scalarLeft, boolean returnBool, boolean delayed) {
+            BinaryOp op,
+            List<StepSeries> vector,
+            double[] scalar,
+            boolean scalarLeft,
+            boolean returnBool,
+            boolean delayed) {
         List<StepSeries> out = new ArrayList<>(vector.size());
         boolean dropsName = !op.isComparison() || returnBool;
         for (StepSeries s : vector) {
@@ -132,7 +104,7 @@ public final class BinaryOperators {
                     continue;
                 }
                 double v = s.values()[t];
-                double result = scalarLeft ? op.apply(scalar[t], v) : op.apply(v, scalar[t]);
+                double result = scalarLeft ? apply(op, scalar[t], v) : apply(op, v, scalar[t]);
                 if (!op.isComparison()) {
                     r.set(t, result);
                 } else if (returnBool) {
@@ -166,7 +138,7 @@ public final class BinaryOperators {
 
     /** {@code and}, {@code or}, {@code unless}: many-to-many by signature; labels and values unchanged. */
     public static List<StepSeries> setOperation(
-            Op op, List<StepSeries> lhs, List<StepSeries> rhs, Matching matching, int steps) {
+            BinaryOp op, List<StepSeries> lhs, List<StepSeries> rhs, Matching matching, int steps) {
         Map<Labels, List<StepSeries>> rightBySig = new HashMap<>();
         for (StepSeries r : rhs) {
             rightBySig
@@ -179,13 +151,13 @@ public final class BinaryOperators {
             Labels sig = matching.signature(l.labels());
             leftBySig.computeIfAbsent(sig, k -> new ArrayList<>()).add(l);
             List<StepSeries> partners = rightBySig.getOrDefault(sig, List.of());
-            if (op == Op.OR) {
+            if (op == BinaryOp.OR) {
                 out.add(l);
                 continue;
             }
             StepSeries kept = new StepSeries(l.labels(), new double[steps], new java.util.BitSet(steps), l.dropName());
             for (int t = 0; t < steps; t++) {
-                if (l.has(t) && anyAt(partners, t) == (op == Op.AND)) {
+                if (l.has(t) && anyAt(partners, t) == (op == BinaryOp.AND)) {
                     kept.set(t, l.values()[t]);
                 }
             }
@@ -193,7 +165,7 @@ public final class BinaryOperators {
                 out.add(kept);
             }
         }
-        if (op == Op.OR) {
+        if (op == BinaryOp.OR) {
             for (StepSeries r : rhs) {
                 List<StepSeries> partners = leftBySig.getOrDefault(matching.signature(r.labels()), List.of());
                 StepSeries kept =
@@ -225,7 +197,7 @@ public final class BinaryOperators {
      * swapped, as Prometheus does, so the "one" side is always {@code one} below.
      */
     public static List<StepSeries> vectorVector(
-            Op op,
+            BinaryOp op,
             List<StepSeries> lhs,
             List<StepSeries> rhs,
             Matching matching,
@@ -270,7 +242,7 @@ public final class BinaryOperators {
                 }
                 double lv = swapped ? one.get(o).values()[t] : m.values()[t];
                 double rv = swapped ? m.values()[t] : one.get(o).values()[t];
-                double result = op.apply(lv, rv);
+                double result = apply(op, lv, rv);
                 boolean keep = !op.isComparison() || result == 1;
                 double value = op.isComparison() && !returnBool ? lv : result;
                 if (returnBool) {

@@ -1,30 +1,532 @@
 package io.sextant.promql.eval;
 
+import io.sextant.promql.ast.AggregateExpr;
+import io.sextant.promql.ast.At;
+import io.sextant.promql.ast.BinaryExpr;
+import io.sextant.promql.ast.Call;
+import io.sextant.promql.ast.Expr;
+import io.sextant.promql.ast.MatrixSelector;
+import io.sextant.promql.ast.NumberLiteral;
+import io.sextant.promql.ast.ParenExpr;
+import io.sextant.promql.ast.StringLiteral;
+import io.sextant.promql.ast.SubqueryExpr;
+import io.sextant.promql.ast.UnaryExpr;
+import io.sextant.promql.ast.ValueType;
+import io.sextant.promql.ast.VectorMatching;
+import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.parser.ParsedQuery;
-import io.sextant.storage.ErrorCode;
+import io.sextant.storage.Labels;
 import io.sextant.storage.Querier;
-import io.sextant.storage.SextantException;
+import io.sextant.storage.Samples;
+import io.sextant.storage.SelectHints;
+import io.sextant.storage.Series;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** One query's evaluation over a step grid. */
+/**
+ * One query's evaluation over a step grid: walks the AST and runs Sextant's columnar operators
+ * ({@link Selectors}, {@link RangeFunction}, {@link Aggregation}, {@link BinaryOperators}, {@link Functions}).
+ * Every instant-vector node evaluates to series × steps at once, never step by step through the tree.
+ */
 final class Evaluation {
     private final Engine engine;
     private final Querier querier;
     private final String tenant;
     private final ParsedQuery query;
-    private final StepGrid grid;
+    private final StepGrid queryGrid;
+    final Annotations annotations = new Annotations();
+    private final Window window = new Window();
 
     Evaluation(Engine engine, Querier querier, String tenant, ParsedQuery query, StepGrid grid) {
         this.engine = engine;
         this.querier = querier;
         this.tenant = tenant;
         this.query = query;
-        this.grid = grid;
+        this.queryGrid = grid;
     }
 
+    EngineOptions options() {
+        return engine.options();
+    }
+
+    /** A range vector: raw samples per series (stale markers removed), read for a window ending at {@code t}. */
+    record RangeValue(List<Series> series, long rangeMs, long offsetMs, boolean dropName) {}
+
     QueryResult run(boolean rangeQuery) {
-        throw new SextantException(
-                ErrorCode.INTERNAL,
-                "PromQL evaluation is not implemented yet: " + query.query() + " (" + engine + querier + tenant + grid
-                        + rangeQuery + ")");
+        Expr root = query.expr();
+        Object v = eval(unwrap(root), queryGrid);
+        QueryValue value;
+        if (v instanceof String s) {
+            if (rangeQuery) {
+                throw QueryErrors.execution(
+                        "invalid expression type \"string\" for range query, must be Scalar or instant Vector");
+            }
+            value = new QueryValue.Str(queryGrid.start(), s);
+        } else if (v instanceof double[] scalar) {
+            value = rangeQuery
+                    ? toMatrix(List.of(constantSeries(scalar)))
+                    : new QueryValue.Scalar(queryGrid.start(), scalar[0]);
+        } else if (v instanceof RangeValue r) {
+            if (rangeQuery) {
+                throw QueryErrors.execution(
+                        "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector");
+            }
+            value = rangeToMatrix(r);
+        } else {
+            @SuppressWarnings("unchecked")
+            List<StepSeries> series = finishNames((List<StepSeries>) v);
+            if (rangeQuery) {
+                value = toMatrix(series);
+            } else {
+                checkDuplicates(series);
+                List<QueryValue.Sample> samples = new ArrayList<>(series.size());
+                for (StepSeries s : series) {
+                    if (s.has(0)) {
+                        samples.add(new QueryValue.Sample(s.labels(), s.values()[0]));
+                    }
+                }
+                value = new QueryValue.Vector(queryGrid.start(), samples);
+            }
+        }
+        return new QueryResult(value, annotations.all());
+    }
+
+    private static StepSeries constantSeries(double[] values) {
+        BitSet all = new BitSet(values.length);
+        all.set(0, values.length);
+        return new StepSeries(Labels.EMPTY, values, all, false);
+    }
+
+    // ------------------------------------------------------------------ names
+
+    /** Delayed name removal: drop {@code __name__} from marked series at the end. */
+    private List<StepSeries> finishNames(List<StepSeries> series) {
+        List<StepSeries> out = new ArrayList<>(series.size());
+        for (StepSeries s : series) {
+            out.add(
+                    s.dropName()
+                            ? new StepSeries(BinaryOperators.withoutName(s.labels()), s.values(), s.present(), false)
+                            : s);
+        }
+        return out;
+    }
+
+    private static void checkDuplicates(List<StepSeries> series) {
+        Set<Labels> seen = new java.util.HashSet<>();
+        for (StepSeries s : series) {
+            if (!s.isEmpty() && !seen.add(s.labels())) {
+                throw QueryErrors.execution("vector cannot contain metrics with the same labelset");
+            }
+        }
+    }
+
+    /** A range query's matrix: series sorted by labels, equal label sets merged when their steps do not meet. */
+    private QueryValue.Matrix toMatrix(List<StepSeries> series) {
+        Map<Labels, StepSeries> merged = new LinkedHashMap<>();
+        for (StepSeries s : series) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            StepSeries existing = merged.get(s.labels());
+            if (existing == null) {
+                merged.put(s.labels(), s);
+                continue;
+            }
+            if (existing.present().intersects(s.present())) {
+                throw QueryErrors.execution("vector cannot contain metrics with the same labelset");
+            }
+            StepSeries union = StepSeries.empty(s.labels(), queryGrid.size());
+            for (StepSeries part : List.of(existing, s)) {
+                for (int t = part.present().nextSetBit(0);
+                        t >= 0;
+                        t = part.present().nextSetBit(t + 1)) {
+                    union.set(t, part.values()[t]);
+                }
+            }
+            merged.put(s.labels(), union);
+        }
+        List<QueryValue.MatrixSeries> out = new ArrayList<>(merged.size());
+        for (StepSeries s : merged.values()) {
+            int n = s.present().cardinality();
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            int o = 0;
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                ts[o] = queryGrid.time(t);
+                vs[o++] = s.values()[t];
+            }
+            out.add(new QueryValue.MatrixSeries(s.labels(), ts, vs));
+        }
+        out.sort(Comparator.comparing(QueryValue.MatrixSeries::labels, LabelOrder.BYTEWISE));
+        return new QueryValue.Matrix(out);
+    }
+
+    private QueryValue.Matrix rangeToMatrix(RangeValue r) {
+        List<QueryValue.MatrixSeries> out = new ArrayList<>();
+        for (Series s : r.series()) {
+            Samples smp = s.samples();
+            if (smp.count() == 0) {
+                continue;
+            }
+            Labels labels = r.dropName() ? BinaryOperators.withoutName(s.labels()) : s.labels();
+            out.add(new QueryValue.MatrixSeries(
+                    labels, Arrays.copyOf(smp.timestamps(), smp.count()), Arrays.copyOf(smp.values(), smp.count())));
+        }
+        out.sort(Comparator.comparing(QueryValue.MatrixSeries::labels, LabelOrder.BYTEWISE));
+        return new QueryValue.Matrix(out);
+    }
+
+    // ------------------------------------------------------------------ the walk
+
+    static Expr unwrap(Expr e) {
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
+        }
+        return e;
+    }
+
+    /**
+     * Evaluates {@code e} on {@code grid}: a {@code List<StepSeries>} for an instant vector, {@code double[]}
+     * (one per step) for a scalar, a {@link RangeValue} for a range vector, a {@code String} for a string.
+     */
+    Object eval(Expr e, StepGrid grid) {
+        e = unwrap(e);
+        if (e instanceof NumberLiteral n) {
+            double[] v = new double[grid.size()];
+            Arrays.fill(v, n.value());
+            return v;
+        }
+        if (e instanceof StringLiteral s) {
+            return s.value();
+        }
+        if (e instanceof VectorSelector vs) {
+            return selectInstant(vs, grid);
+        }
+        if (e instanceof MatrixSelector ms) {
+            return selectRange(ms, grid.end());
+        }
+        if (e instanceof SubqueryExpr sq) {
+            return subqueryAt(sq, grid.end(), grid);
+        }
+        if (e instanceof UnaryExpr u) {
+            Object inner = eval(u.expr(), grid);
+            if (!u.negative()) {
+                return inner;
+            }
+            if (inner instanceof double[] scalar) {
+                double[] out = new double[scalar.length];
+                for (int t = 0; t < out.length; t++) {
+                    out[t] = -scalar[t];
+                }
+                return out;
+            }
+            return mapValues(asVector(inner), v -> -v, true);
+        }
+        if (e instanceof BinaryExpr b) {
+            return binary(b, grid);
+        }
+        if (e instanceof AggregateExpr a) {
+            return aggregate(a, grid);
+        }
+        if (e instanceof Call c) {
+            return Functions.call(this, c, grid);
+        }
+        throw QueryErrors.execution("unsupported expression: " + e);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<StepSeries> asVector(Object v) {
+        return (List<StepSeries>) v;
+    }
+
+    /** Applies {@code f} to every value; {@code dropsName} as arithmetic does. */
+    List<StepSeries> mapValues(List<StepSeries> in, java.util.function.DoubleUnaryOperator f, boolean dropsName) {
+        List<StepSeries> out = new ArrayList<>(in.size());
+        int steps = in.isEmpty() ? 0 : in.get(0).values().length;
+        for (StepSeries s : in) {
+            StepSeries r = renamed(s, dropsName, steps);
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                r.set(t, f.applyAsDouble(s.values()[t]));
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** An empty series with the input's labels, the name dropped (now or, in delayed mode, at the end). */
+    StepSeries renamed(StepSeries s, boolean dropsName, int steps) {
+        if (!dropsName) {
+            return new StepSeries(s.labels(), new double[steps], new BitSet(steps), s.dropName());
+        }
+        if (options().delayedNameRemoval()) {
+            return new StepSeries(s.labels(), new double[steps], new BitSet(steps), true);
+        }
+        return StepSeries.empty(withoutMetadataLabels(s.labels()), steps);
+    }
+
+    static Labels withoutMetadataLabels(Labels l) {
+        if (!l.has(Labels.METRIC_NAME) && !l.has("__type__") && !l.has("__unit__")) {
+            return l;
+        }
+        return l.toBuilder()
+                .remove(Labels.METRIC_NAME)
+                .remove("__type__")
+                .remove("__unit__")
+                .build();
+    }
+
+    // ------------------------------------------------------------------ selectors
+
+    private long offset(VectorSelector vs) {
+        return vs.offsetMillis();
+    }
+
+    /** The fixed evaluation time of an {@code @} modifier, or {@code Long.MIN_VALUE} when there is none. */
+    private long atTime(At at) {
+        return switch (at.kind()) {
+            case NONE -> Long.MIN_VALUE;
+            case TIMESTAMP -> at.millis();
+            case START -> queryGrid.start();
+            case END -> queryGrid.end();
+        };
+    }
+
+    private List<StepSeries> selectInstant(VectorSelector vs, StepGrid grid) {
+        long at = atTime(vs.at());
+        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
+        long off = offset(vs);
+        long lookback = options().lookbackMs();
+        List<Series> selected = querier.select(
+                tenant,
+                vs.matchers(),
+                readGrid.start() - off - lookback + 1,
+                readGrid.end() - off,
+                SelectHints.SAMPLES);
+        List<StepSeries> out = new ArrayList<>(selected.size());
+        for (Series s : selected) {
+            StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
+            Selectors.instant(s.samples(), readGrid, off, lookback, r.values(), r.present(), null);
+            if (!r.isEmpty()) {
+                out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
+            }
+        }
+        return out;
+    }
+
+    /** timestamp(selector): the time (s) of the sample each step selected, the name dropped. */
+    List<StepSeries> sampleTimestamps(VectorSelector vs, StepGrid grid) {
+        long off = offset(vs);
+        long lookback = options().lookbackMs();
+        List<Series> selected = querier.select(
+                tenant, vs.matchers(), grid.start() - off - lookback + 1, grid.end() - off, SelectHints.SAMPLES);
+        List<StepSeries> out = new ArrayList<>(selected.size());
+        long[] times = new long[grid.size()];
+        for (Series s : selected) {
+            StepSeries values = StepSeries.empty(s.labels(), grid.size());
+            Selectors.instant(s.samples(), grid, off, lookback, values.values(), values.present(), times);
+            if (values.isEmpty()) {
+                continue;
+            }
+            StepSeries r = renamed(values, true, grid.size());
+            for (int t = values.present().nextSetBit(0);
+                    t >= 0;
+                    t = values.present().nextSetBit(t + 1)) {
+                r.set(t, times[t] / 1000.0);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** A one-step result repeated on every step (an {@code @}-fixed selection). */
+    private static StepSeries replicate(StepSeries one, int steps) {
+        StepSeries r = new StepSeries(one.labels(), new double[steps], new BitSet(steps), one.dropName());
+        for (int t = 0; t < steps; t++) {
+            r.set(t, one.values()[0]);
+        }
+        return r;
+    }
+
+    /** The raw samples of a range selector for windows ending at or before {@code lastEnd} (before offset). */
+    RangeValue selectRange(MatrixSelector ms, long lastEnd) {
+        return selectRange(ms, queryGrid.start(), lastEnd);
+    }
+
+    private RangeValue selectRange(MatrixSelector ms, long firstEnd, long lastEnd) {
+        VectorSelector vs = ms.selector();
+        long off = offset(vs);
+        long at = atTime(vs.at());
+        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - ms.rangeMillis() + 1;
+        long to = (at == Long.MIN_VALUE ? lastEnd : at) - off;
+        List<Series> selected = querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES);
+        List<Series> out = new ArrayList<>(selected.size());
+        for (Series s : selected) {
+            out.add(new Series(s.labels(), Selectors.withoutStaleMarkers(s.samples())));
+        }
+        return new RangeValue(out, ms.rangeMillis(), off, false);
+    }
+
+    /**
+     * Applies a range function over a range-vector argument ({@code x[d]} or a subquery) at every step of
+     * {@code grid}.
+     */
+    List<StepSeries> rangeFunction(RangeFunction f, Expr arg, StepGrid grid, double[] param0, double[] param1) {
+        arg = unwrap(arg);
+        RangeValue r;
+        StepGrid windows = grid;
+        if (arg instanceof MatrixSelector ms) {
+            long at = atTime(ms.selector().at());
+            r = selectRange(ms, grid.start(), grid.end());
+            if (at != Long.MIN_VALUE) {
+                windows = StepGrid.instant(at);
+            }
+        } else if (arg instanceof SubqueryExpr sq) {
+            long at = atTime(sq.at());
+            if (at != Long.MIN_VALUE) {
+                windows = StepGrid.instant(at);
+            }
+            r = subqueryAt(sq, windows.end(), windows);
+        } else {
+            throw QueryErrors.execution("expected a range vector, got " + arg);
+        }
+        boolean keepsName = f.keepsName();
+        List<StepSeries> out = new ArrayList<>(r.series().size());
+        for (Series s : r.series()) {
+            StepSeries res = new StepSeries(s.labels(), new double[windows.size()], new BitSet(windows.size()), false);
+            Selectors.range(
+                    f,
+                    s.samples(),
+                    windows,
+                    r.offsetMs(),
+                    r.rangeMs(),
+                    window,
+                    param0,
+                    param1,
+                    res.values(),
+                    res.present());
+            if (res.isEmpty()) {
+                continue;
+            }
+            StepSeries named = keepsName
+                    ? new StepSeries(s.labels(), res.values(), res.present(), r.dropName())
+                    : nameDropped(s.labels(), res);
+            out.add(windows == grid ? named : replicate(named, grid.size()));
+        }
+        return out;
+    }
+
+    private StepSeries nameDropped(Labels labels, StepSeries values) {
+        if (options().delayedNameRemoval()) {
+            return new StepSeries(labels, values.values(), values.present(), true);
+        }
+        return new StepSeries(withoutMetadataLabels(labels), values.values(), values.present(), false);
+    }
+
+    /**
+     * A subquery as a range vector for windows ending at the steps of {@code outer}: the inner expression is
+     * evaluated on a grid aligned to absolute multiples of the subquery step.
+     */
+    RangeValue subqueryAt(SubqueryExpr sq, long lastEnd, StepGrid outer) {
+        long step = sq.stepMillis() != 0 ? sq.stepMillis() : options().defaultSubqueryStepMs();
+        long off = sq.offsetMillis();
+        long range = sq.rangeMillis();
+        long at = atTime(sq.at());
+        long first = (at == Long.MIN_VALUE ? outer.start() : at) - off - range;
+        long last = (at == Long.MIN_VALUE ? lastEnd : at) - off;
+        long start = step * Math.floorDiv(first, step);
+        if (start <= first) {
+            start += step;
+        }
+        List<Series> series = new ArrayList<>();
+        if (start <= last) {
+            StepGrid inner = new StepGrid(start, start + ((last - start) / step) * step, step);
+            Object v = eval(sq.expr(), inner);
+            List<StepSeries> vec = v instanceof double[] scalar ? List.of(constantSeries(scalar)) : asVector(v);
+            for (StepSeries s : vec) {
+                int n = s.present().cardinality();
+                long[] ts = new long[n];
+                double[] vs = new double[n];
+                int o = 0;
+                for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                    ts[o] = inner.time(t);
+                    vs[o++] = s.values()[t];
+                }
+                series.add(new Series(s.labels(), new Samples(ts, vs, n)));
+            }
+            boolean anyDrop = vec.stream().anyMatch(StepSeries::dropName);
+            return new RangeValue(series, range, off, anyDrop);
+        }
+        return new RangeValue(series, range, off, false);
+    }
+
+    // ------------------------------------------------------------------ operators
+
+    private Object binary(BinaryExpr b, StepGrid grid) {
+        Object l = eval(b.lhs(), grid);
+        Object r = eval(b.rhs(), grid);
+        boolean delayed = options().delayedNameRemoval();
+        if (l instanceof double[] ls && r instanceof double[] rs) {
+            double[] out = new double[ls.length];
+            for (int t = 0; t < out.length; t++) {
+                out[t] = BinaryOperators.apply(b.op(), ls[t], rs[t]);
+            }
+            return out;
+        }
+        if (l instanceof double[] ls) {
+            return BinaryOperators.vectorScalar(b.op(), asVector(r), ls, true, b.returnBool(), delayed);
+        }
+        if (r instanceof double[] rs) {
+            return BinaryOperators.vectorScalar(b.op(), asVector(l), rs, false, b.returnBool(), delayed);
+        }
+        VectorMatching m = b.vectorMatching().orElse(VectorMatching.DEFAULT);
+        if (m.hasFill()) {
+            throw QueryErrors.execution("binop fill modifiers are not supported yet");
+        }
+        BinaryOperators.Matching matching = BinaryOperators.Matching.of(m);
+        if (b.op().isSetOperator()) {
+            return BinaryOperators.setOperation(b.op(), asVector(l), asVector(r), matching, grid.size());
+        }
+        return BinaryOperators.vectorVector(
+                b.op(), asVector(l), asVector(r), matching, b.returnBool(), delayed, grid.size());
+    }
+
+    private Object aggregate(AggregateExpr a, StepGrid grid) {
+        List<StepSeries> in = asVector(eval(a.expr(), grid));
+        double[] param = null;
+        String label = null;
+        if (a.param() != null) {
+            Object p = eval(a.param(), grid);
+            if (p instanceof String s) {
+                label = s;
+                if (!LabelOrder.isValidName(s)) {
+                    throw QueryErrors.execution("invalid label name " + io.sextant.promql.parser.PromQLParser.quote(s));
+                }
+            } else {
+                param = (double[]) p;
+            }
+        }
+        Aggregation.Grouping grouping = new Aggregation.Grouping(a.without(), Set.copyOf(a.grouping()));
+        int position = a.param() == null ? -1 : query.positions().of(a.param()).start();
+        return Aggregation.evaluate(
+                Aggregation.Op.valueOf(a.op().name()), in, grid.size(), grouping, param, label, annotations, position);
+    }
+
+    /** Byte offset of a node in the query, for annotations. */
+    int position(Expr e) {
+        return query.positions().of(e).start();
+    }
+
+    ValueType typeOf(Expr e) {
+        return unwrap(e).type();
+    }
+
+    StepGrid queryGrid() {
+        return queryGrid;
     }
 }

@@ -1,5 +1,7 @@
 package io.sextant.promql.eval;
 
+import io.sextant.promql.parser.GoNumbers;
+
 /**
  * The range-vector functions over float samples, one window at a time, with Prometheus 3.x semantics
  * (promql/functions.go). Every kernel is called only for a non-empty window (Prometheus skips empty ones)
@@ -100,10 +102,12 @@ public enum RangeFunction {
             double sf = w.param0;
             double tf = w.param1;
             if (sf <= 0 || sf >= 1) {
-                throw QueryErrors.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + GoFormat.f(sf));
+                throw QueryErrors.execution(
+                        "invalid smoothing factor. Expected: 0 < sf < 1, got: " + GoNumbers.formatF(sf));
             }
             if (tf <= 0 || tf >= 1) {
-                throw QueryErrors.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + GoFormat.f(tf));
+                throw QueryErrors.execution(
+                        "invalid trend factor. Expected: 0 < tf < 1, got: " + GoNumbers.formatF(tf));
             }
             if (w.size() < 2) {
                 return false;

@@ -1,0 +1,512 @@
+package io.sextant.promql.eval;
+
+import io.sextant.promql.ast.Call;
+import io.sextant.promql.ast.Expr;
+import io.sextant.promql.ast.MatrixSelector;
+import io.sextant.promql.ast.VectorSelector;
+import io.sextant.promql.parser.GoNumbers;
+import io.sextant.promql.parser.PromQLParser;
+import io.sextant.storage.Labels;
+import io.sextant.storage.Matcher;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/** PromQL's functions, dispatched by name (promql/functions.go semantics). */
+final class Functions {
+    private Functions() {}
+
+    private static final Map<String, RangeFunction> RANGE = new LinkedHashMap<>();
+
+    static {
+        for (RangeFunction f : RangeFunction.values()) {
+            RANGE.put(f.name().toLowerCase(java.util.Locale.ROOT), f);
+        }
+    }
+
+    private static final Map<String, DoubleUnaryOperator> MATH = Map.ofEntries(
+            Map.entry("abs", Math::abs),
+            Map.entry("ceil", Math::ceil),
+            Map.entry("floor", Math::floor),
+            Map.entry("exp", Math::exp),
+            Map.entry("sqrt", Math::sqrt),
+            Map.entry("ln", Math::log),
+            Map.entry("log2", v -> Math.log(v) / Math.log(2)),
+            Map.entry("log10", Math::log10),
+            Map.entry("sin", Math::sin),
+            Map.entry("cos", Math::cos),
+            Map.entry("tan", Math::tan),
+            Map.entry("asin", Math::asin),
+            Map.entry("acos", Math::acos),
+            Map.entry("atan", Math::atan),
+            Map.entry("sinh", Math::sinh),
+            Map.entry("cosh", Math::cosh),
+            Map.entry("tanh", Math::tanh),
+            Map.entry("asinh", v -> Double.isInfinite(v) ? v : Math.log(v + Math.sqrt(v * v + 1))),
+            Map.entry("acosh", v -> Math.log(v + Math.sqrt(v * v - 1))),
+            Map.entry("atanh", v -> 0.5 * Math.log((1 + v) / (1 - v))),
+            Map.entry("deg", v -> v * 180 / Math.PI),
+            Map.entry("rad", v -> v * Math.PI / 180),
+            Map.entry("sgn", v -> v < 0 ? -1 : v > 0 ? 1 : v));
+
+    static Object call(Evaluation ev, Call c, StepGrid grid) {
+        String name = c.function().name();
+        List<Expr> args = c.args();
+        RangeFunction rf = RANGE.get(name);
+        if (rf != null) {
+            return rangeFunction(ev, rf, args, grid);
+        }
+        DoubleUnaryOperator math = MATH.get(name);
+        if (math != null) {
+            return ev.mapValues(vector(ev, args.get(0), grid), math, true);
+        }
+        switch (name) {
+            case "time" -> {
+                double[] out = new double[grid.size()];
+                for (int t = 0; t < out.length; t++) {
+                    out[t] = grid.time(t) / 1000.0;
+                }
+                return out;
+            }
+            case "pi" -> {
+                double[] out = new double[grid.size()];
+                java.util.Arrays.fill(out, Math.PI);
+                return out;
+            }
+            case "vector" -> {
+                double[] s = scalar(ev, args.get(0), grid);
+                BitSet all = new BitSet(s.length);
+                all.set(0, s.length);
+                return List.of(new StepSeries(Labels.EMPTY, s, all, false));
+            }
+            case "scalar" -> {
+                List<StepSeries> in = vector(ev, args.get(0), grid);
+                double[] out = new double[grid.size()];
+                for (int t = 0; t < out.length; t++) {
+                    int n = 0;
+                    double v = Double.NaN;
+                    for (StepSeries s : in) {
+                        if (s.has(t)) {
+                            n++;
+                            v = s.values()[t];
+                        }
+                    }
+                    out[t] = n == 1 ? v : Double.NaN;
+                }
+                return out;
+            }
+            case "round" -> {
+                double[] to = args.size() > 1 ? scalar(ev, args.get(1), grid) : null;
+                return perStep(ev, vector(ev, args.get(0), grid), grid, (v, t) -> {
+                    double toNearest = to == null ? 1 : to[t];
+                    double inverse = 1 / toNearest;
+                    return Math.floor(v * inverse + 0.5) / inverse;
+                });
+            }
+            case "clamp", "clamp_min", "clamp_max" -> {
+                return clamp(ev, name, args, grid);
+            }
+            case "timestamp" -> {
+                return timestamp(ev, args.get(0), grid);
+            }
+            case "absent" -> {
+                return absent(ev, args.get(0), vector(ev, args.get(0), grid), grid);
+            }
+            case "absent_over_time" -> {
+                List<StepSeries> present = rangeFunction(ev, RangeFunction.COUNT_OVER_TIME, args, grid);
+                return absent(ev, args.get(0), present, grid);
+            }
+            case "sort", "sort_desc" -> {
+                return sort(ev, vector(ev, args.get(0), grid), name.equals("sort_desc"), grid, c);
+            }
+            case "sort_by_label", "sort_by_label_desc" -> {
+                return sortByLabel(ev, c, grid, name.endsWith("_desc"));
+            }
+            case "label_replace" -> {
+                return labelReplace(ev, args, grid);
+            }
+            case "label_join" -> {
+                return labelJoin(ev, args, grid);
+            }
+            case "histogram_quantile" -> {
+                return histogramQuantile(ev, c, grid);
+            }
+            case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year" -> {
+                return dateFunction(ev, name, args, grid);
+            }
+            default -> throw QueryErrors.execution("function " + name + "() is not supported yet");
+        }
+    }
+
+    static List<StepSeries> vector(Evaluation ev, Expr e, StepGrid grid) {
+        return Evaluation.asVector(ev.eval(e, grid));
+    }
+
+    static double[] scalar(Evaluation ev, Expr e, StepGrid grid) {
+        return (double[]) ev.eval(e, grid);
+    }
+
+    private static List<StepSeries> rangeFunction(Evaluation ev, RangeFunction f, List<Expr> args, StepGrid grid) {
+        Expr range = args.get(0);
+        double[] p0 = null;
+        double[] p1 = null;
+        switch (f) {
+            case QUANTILE_OVER_TIME -> {
+                p0 = scalar(ev, args.get(0), grid);
+                range = args.get(1);
+                for (double q : p0) {
+                    if (Double.isNaN(q) || q < 0 || q > 1) {
+                        ev.annotations.warn(
+                                "quantile value should be between 0 and 1, got " + GoNumbers.formatG(q),
+                                ev.position(args.get(0)));
+                    }
+                }
+            }
+            case PREDICT_LINEAR -> p0 = scalar(ev, args.get(1), grid);
+            case DOUBLE_EXPONENTIAL_SMOOTHING -> {
+                p0 = scalar(ev, args.get(1), grid);
+                p1 = scalar(ev, args.get(2), grid);
+            }
+            default -> {}
+        }
+        List<StepSeries> out = ev.rangeFunction(f, range, grid, p0, p1);
+        if (f == RangeFunction.RATE || f == RangeFunction.INCREASE) {
+            warnIfNotCounter(ev, out, range);
+        }
+        return out;
+    }
+
+    /** Prometheus' PossibleNonCounterInfo for rate/increase over a metric not named like a counter. */
+    private static void warnIfNotCounter(Evaluation ev, List<StepSeries> out, Expr range) {
+        for (StepSeries s : out) {
+            String metric = s.labels().metricName();
+            if (!metric.isEmpty()
+                    && !metric.endsWith("_total")
+                    && !metric.endsWith("_sum")
+                    && !metric.endsWith("_count")
+                    && !metric.endsWith("_bucket")) {
+                ev.annotations.info(
+                        "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
+                                + PromQLParser.quote(metric),
+                        ev.position(range));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface StepFunction {
+        double apply(double value, int step);
+    }
+
+    private static List<StepSeries> perStep(Evaluation ev, List<StepSeries> in, StepGrid grid, StepFunction f) {
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StepSeries r = ev.renamed(s, true, grid.size());
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                r.set(t, f.apply(s.values()[t], t));
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static List<StepSeries> clamp(Evaluation ev, String name, List<Expr> args, StepGrid grid) {
+        List<StepSeries> in = vector(ev, args.get(0), grid);
+        double[] min = name.equals("clamp_max") ? null : scalar(ev, args.get(1), grid);
+        double[] max = name.equals("clamp_min") ? null : scalar(ev, args.get(name.equals("clamp") ? 2 : 1), grid);
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StepSeries r = ev.renamed(s, true, grid.size());
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                double lo = min == null ? Double.NEGATIVE_INFINITY : min[t];
+                double hi = max == null ? Double.POSITIVE_INFINITY : max[t];
+                if (hi < lo) {
+                    continue;
+                }
+                r.set(t, Math.max(lo, Math.min(hi, s.values()[t])));
+            }
+            if (!r.isEmpty()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** timestamp(v): the sample's own time for a bare selector, else the step time; seconds. */
+    private static List<StepSeries> timestamp(Evaluation ev, Expr arg, StepGrid grid) {
+        List<StepSeries> in = vector(ev, arg, grid);
+        if (Evaluation.unwrap(arg) instanceof VectorSelector vs && !vs.at().isSet()) {
+            return ev.sampleTimestamps(vs, grid);
+        }
+        return perStep(ev, in, grid, (v, t) -> grid.time(t) / 1000.0);
+    }
+
+    /** absent(v) / absent_over_time(v[d]): 1 at the steps where the argument has no series at all. */
+    private static List<StepSeries> absent(Evaluation ev, Expr arg, List<StepSeries> in, StepGrid grid) {
+        BitSet any = new BitSet(grid.size());
+        for (StepSeries s : in) {
+            any.or(s.present());
+        }
+        if (any.cardinality() == grid.size()) {
+            return List.of();
+        }
+        StepSeries out = StepSeries.empty(absentLabels(arg), grid.size());
+        for (int t = 0; t < grid.size(); t++) {
+            if (!any.get(t)) {
+                out.set(t, 1);
+            }
+        }
+        return List.of(out);
+    }
+
+    /** The labels absent() reports: equality matchers of a selector argument, each label at most once. */
+    private static Labels absentLabels(Expr arg) {
+        Expr e = Evaluation.unwrap(arg);
+        VectorSelector vs = e instanceof VectorSelector v ? v : e instanceof MatrixSelector m ? m.selector() : null;
+        if (vs == null) {
+            return Labels.EMPTY;
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Matcher m : vs.matchers()) {
+            if (m.name().equals(Labels.METRIC_NAME)) {
+                continue;
+            }
+            if (m.type() == Matcher.Type.EQUAL && seen.add(m.name())) {
+                labels.put(m.name(), m.value());
+            } else {
+                labels.remove(m.name());
+            }
+        }
+        Labels.Builder b = Labels.builder();
+        labels.forEach(b::add);
+        return b.build();
+    }
+
+    private static List<StepSeries> sort(
+            Evaluation ev, List<StepSeries> in, boolean descending, StepGrid grid, Call c) {
+        if (grid.size() > 1) {
+            ev.annotations.info(
+                    "sort is ineffective for range queries since results are always ordered by labels", ev.position(c));
+            return in;
+        }
+        List<StepSeries> out = new ArrayList<>(in);
+        out.sort((a, b) -> {
+            double x = a.values()[0];
+            double y = b.values()[0];
+            boolean xn = Double.isNaN(x);
+            boolean yn = Double.isNaN(y);
+            if (xn || yn) {
+                return Boolean.compare(xn, yn);
+            }
+            return descending ? Double.compare(y, x) : Double.compare(x, y);
+        });
+        return out;
+    }
+
+    private static List<StepSeries> sortByLabel(Evaluation ev, Call c, StepGrid grid, boolean descending) {
+        List<StepSeries> in = vector(ev, c.args().get(0), grid);
+        List<String> labels = new ArrayList<>();
+        for (int i = 1; i < c.args().size(); i++) {
+            labels.add((String) ev.eval(c.args().get(i), grid));
+        }
+        if (grid.size() > 1) {
+            ev.annotations.info(
+                    "sort is ineffective for range queries since results are always ordered by labels", ev.position(c));
+            return in;
+        }
+        List<StepSeries> out = new ArrayList<>(in);
+        java.util.Comparator<StepSeries> cmp = (a, b) -> {
+            for (String l : labels) {
+                int r = NaturalOrder.compare(a.labels().get(l), b.labels().get(l));
+                if (r != 0) {
+                    return r;
+                }
+            }
+            return LabelOrder.BYTEWISE.compare(a.labels(), b.labels());
+        };
+        out.sort(descending ? cmp.reversed() : cmp);
+        return out;
+    }
+
+    private static List<StepSeries> labelReplace(Evaluation ev, List<Expr> args, StepGrid grid) {
+        List<StepSeries> in = vector(ev, args.get(0), grid);
+        String dst = (String) ev.eval(args.get(1), grid);
+        String replacement = (String) ev.eval(args.get(2), grid);
+        String src = (String) ev.eval(args.get(3), grid);
+        String regex = (String) ev.eval(args.get(4), grid);
+        com.google.re2j.Pattern pattern;
+        try {
+            pattern = com.google.re2j.Pattern.compile("^(?s:" + regex + ")$");
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw QueryErrors.execution("invalid regular expression in label_replace(): " + regex);
+        }
+        if (!LabelOrder.isValidName(dst)) {
+            throw QueryErrors.execution("invalid destination label name in label_replace(): " + dst);
+        }
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            com.google.re2j.Matcher m = pattern.matcher(s.labels().get(src));
+            if (!m.matches()) {
+                out.add(s);
+                continue;
+            }
+            String value = GoExpand.expand(replacement, m);
+            out.add(relabel(s, dst, value));
+        }
+        return checkUnique(out);
+    }
+
+    private static List<StepSeries> labelJoin(Evaluation ev, List<Expr> args, StepGrid grid) {
+        List<StepSeries> in = vector(ev, args.get(0), grid);
+        String dst = (String) ev.eval(args.get(1), grid);
+        String sep = (String) ev.eval(args.get(2), grid);
+        List<String> srcs = new ArrayList<>();
+        for (int i = 3; i < args.size(); i++) {
+            String src = (String) ev.eval(args.get(i), grid);
+            if (!LabelOrder.isValidName(src)) {
+                throw QueryErrors.execution("invalid source label name in label_join(): " + src);
+            }
+            srcs.add(src);
+        }
+        if (!LabelOrder.isValidName(dst)) {
+            throw QueryErrors.execution("invalid destination label name in label_join(): " + dst);
+        }
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StringBuilder v = new StringBuilder();
+            for (int i = 0; i < srcs.size(); i++) {
+                if (i > 0) {
+                    v.append(sep);
+                }
+                v.append(s.labels().get(srcs.get(i)));
+            }
+            out.add(relabel(s, dst, v.toString()));
+        }
+        return checkUnique(out);
+    }
+
+    /** Sets (or with an empty value deletes) a label; setting {@code __name__} undoes a pending name drop. */
+    private static StepSeries relabel(StepSeries s, String name, String value) {
+        Labels.Builder b = s.labels().toBuilder();
+        if (value.isEmpty()) {
+            b.remove(name);
+        } else {
+            b.set(name, value);
+        }
+        boolean dropName = s.dropName() && !name.equals(Labels.METRIC_NAME);
+        return new StepSeries(b.build(), s.values(), s.present(), dropName);
+    }
+
+    /** Series that now share a label set at a common step are an error; disjoint ones merge. */
+    private static List<StepSeries> checkUnique(List<StepSeries> series) {
+        Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
+        for (StepSeries s : series) {
+            StepSeries prev = byLabels.get(s.labels());
+            if (prev == null) {
+                byLabels.put(s.labels(), s);
+                continue;
+            }
+            if (prev.present().intersects(s.present()) || prev.dropName() != s.dropName()) {
+                throw QueryErrors.execution("vector cannot contain metrics with the same labelset");
+            }
+            StepSeries merged = new StepSeries(
+                    s.labels(), prev.values().clone(), (BitSet) prev.present().clone(), prev.dropName());
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                merged.set(t, s.values()[t]);
+            }
+            byLabels.put(s.labels(), merged);
+        }
+        return new ArrayList<>(byLabels.values());
+    }
+
+    /** histogram_quantile(φ, buckets) over classic {@code le} buckets grouped by their other labels. */
+    private static List<StepSeries> histogramQuantile(Evaluation ev, Call c, StepGrid grid) {
+        double[] phi = scalar(ev, c.args().get(0), grid);
+        List<StepSeries> in = vector(ev, c.args().get(1), grid);
+        Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
+        Map<StepSeries, Double> bounds = new java.util.IdentityHashMap<>();
+        for (StepSeries s : in) {
+            String le = s.labels().get("le");
+            double bound;
+            try {
+                bound = GoNumbers.parseFloat(le);
+            } catch (IllegalArgumentException e) {
+                String metric = s.labels().metricName();
+                ev.annotations.warn(
+                        "bucket label \"le\" is missing or has a malformed value of " + PromQLParser.quote(le)
+                                + (ev.options().delayedNameRemoval() && !metric.isEmpty()
+                                        ? " for metric name " + PromQLParser.quote(metric)
+                                        : ""),
+                        ev.position(c.args().get(1)));
+                continue;
+            }
+            bounds.put(s, bound);
+            Labels key = s.labels().toBuilder().remove("le").build();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+        }
+        for (double q : phi) {
+            if (Double.isNaN(q) || q < 0 || q > 1) {
+                ev.annotations.warn(
+                        "quantile value should be between 0 and 1, got " + GoNumbers.formatG(q),
+                        ev.position(c.args().get(0)));
+            }
+        }
+        BucketQuantile bq = new BucketQuantile();
+        List<StepSeries> out = new ArrayList<>();
+        for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
+            StepSeries first = g.getValue().get(0);
+            StepSeries r = ev.renamed(
+                    new StepSeries(g.getKey(), first.values(), first.present(), first.dropName()), true, grid.size());
+            for (int t = 0; t < grid.size(); t++) {
+                bq.reset();
+                for (StepSeries s : g.getValue()) {
+                    if (s.has(t)) {
+                        bq.add(bounds.get(s), s.values()[t]);
+                    }
+                }
+                if (bq.size() > 0) {
+                    r.set(t, bq.quantile(phi[t]));
+                }
+            }
+            if (!r.isEmpty()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static List<StepSeries> dateFunction(Evaluation ev, String name, List<Expr> args, StepGrid grid) {
+        List<StepSeries> in;
+        if (args.isEmpty()) {
+            double[] now = new double[grid.size()];
+            for (int t = 0; t < now.length; t++) {
+                now[t] = grid.time(t) / 1000.0;
+            }
+            BitSet all = new BitSet(now.length);
+            all.set(0, now.length);
+            in = List.of(new StepSeries(Labels.EMPTY, now, all, false));
+        } else {
+            in = vector(ev, args.get(0), grid);
+        }
+        return perStep(ev, in, grid, (v, t) -> {
+            ZonedDateTime d = Instant.ofEpochSecond((long) v).atZone(ZoneOffset.UTC);
+            return switch (name) {
+                case "minute" -> d.getMinute();
+                case "hour" -> d.getHour();
+                case "day_of_week" -> d.getDayOfWeek().getValue() % 7;
+                case "day_of_month" -> d.getDayOfMonth();
+                case "day_of_year" -> d.getDayOfYear();
+                case "days_in_month" -> d.toLocalDate().lengthOfMonth();
+                case "month" -> d.getMonthValue();
+                default -> d.getYear();
+            };
+        });
+    }
+}

@@ -1,0 +1,58 @@
+package io.sextant.promql.eval;
+
+import io.sextant.storage.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+
+/** Prometheus' ordering of label sets (byte-wise UTF-8, name then value, shorter prefix first) and name rules. */
+final class LabelOrder {
+    private LabelOrder() {}
+
+    static final Comparator<Labels> BYTEWISE = (a, b) -> {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            int c = compareBytes(a.name(i), b.name(i));
+            if (c != 0) {
+                return c;
+            }
+            c = compareBytes(a.value(i), b.value(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
+
+    /** UTF-16 order differs from UTF-8 byte order only around surrogates; compare bytes only then. */
+    static int compareBytes(String x, String y) {
+        if (isBmpOnly(x) && isBmpOnly(y)) {
+            return x.compareTo(y);
+        }
+        return java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean isBmpOnly(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A label name PromQL accepts (count_values, label_replace): non-empty, valid UTF-8 (no escaped bytes). */
+    static boolean isValidName(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
