@@ -4,6 +4,7 @@ import io.sextant.promql.ast.AggregateExpr;
 import io.sextant.promql.ast.At;
 import io.sextant.promql.ast.BinaryExpr;
 import io.sextant.promql.ast.Call;
+import io.sextant.promql.ast.DurationExpr;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.MatrixSelector;
 import io.sextant.promql.ast.NumberLiteral;
@@ -284,7 +285,81 @@ final class Evaluation {
     // ------------------------------------------------------------------ selectors
 
     private long offset(VectorSelector vs) {
-        return vs.offsetMillis();
+        return duration(vs.offsetExpr(), vs.offsetMillis(), false);
+    }
+
+    private long range(MatrixSelector ms) {
+        return duration(ms.rangeExpr(), ms.rangeMillis(), true);
+    }
+
+    /**
+     * A duration in ms: the literal, or the duration expression evaluated in float seconds with the query's
+     * {@code step()} (0 for an instant query) and {@code range()}, truncated to ms as Prometheus does.
+     */
+    long duration(DurationExpr expr, long literalMs, boolean positive) {
+        if (expr == null) {
+            return literalMs;
+        }
+        double seconds = durationSeconds(expr);
+        String at = positionText(expr);
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            throw badDuration(at + "duration is NaN or infinite");
+        }
+        if (Math.abs(seconds) * 1000 >= 0x1p63) {
+            throw badDuration(at + "duration is out of range");
+        }
+        long ms = (long) (seconds * 1000);
+        if (positive && ms <= 0) {
+            throw badDuration(at + "duration must be greater than 0");
+        }
+        return ms;
+    }
+
+    private String positionText(DurationExpr expr) {
+        io.sextant.promql.parser.PositionRange p = query.positions().of(expr);
+        return p == null ? "" : p.start() + ":" + p.end() + ": ";
+    }
+
+    private static RuntimeException badDuration(String message) {
+        return new io.sextant.storage.SextantException(io.sextant.storage.ErrorCode.BAD_DATA, message);
+    }
+
+    private double durationSeconds(io.sextant.promql.ast.DurationNode n) {
+        if (n instanceof NumberLiteral lit) {
+            return lit.value();
+        }
+        DurationExpr d = (DurationExpr) n;
+        return switch (d.op()) {
+            case STEP -> queryGrid.start() == queryGrid.end() ? 0 : queryGrid.step() / 1000.0;
+            case RANGE -> (queryGrid.end() - queryGrid.start()) / 1000.0;
+            case MIN_OF -> Math.min(durationSeconds(d.lhs()), durationSeconds(d.rhs()));
+            case MAX_OF -> Math.max(durationSeconds(d.lhs()), durationSeconds(d.rhs()));
+            default -> {
+                double r = durationSeconds(d.rhs());
+                if (d.lhs() == null) {
+                    yield d.op() == DurationExpr.Op.SUB ? -r : r;
+                }
+                double l = durationSeconds(d.lhs());
+                yield switch (d.op()) {
+                    case ADD -> l + r;
+                    case SUB -> l - r;
+                    case MUL -> l * r;
+                    case DIV -> {
+                        if (r == 0) {
+                            throw badDuration(positionText(d) + "division by zero");
+                        }
+                        yield l / r;
+                    }
+                    case MOD -> {
+                        if (r == 0) {
+                            throw badDuration(positionText(d) + "modulo by zero");
+                        }
+                        yield l % r;
+                    }
+                    default -> GoMath.pow(l, r);
+                };
+            }
+        };
     }
 
     /** The fixed evaluation time of an {@code @} modifier, or {@code Long.MIN_VALUE} when there is none. */
@@ -362,14 +437,15 @@ final class Evaluation {
         VectorSelector vs = ms.selector();
         long off = offset(vs);
         long at = atTime(vs.at());
-        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - ms.rangeMillis() + 1;
+        long rangeMs = range(ms);
+        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - rangeMs + 1;
         long to = (at == Long.MIN_VALUE ? lastEnd : at) - off;
         List<Series> selected = querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES);
         List<Series> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
             out.add(new Series(s.labels(), Selectors.withoutStaleMarkers(s.samples())));
         }
-        return new RangeValue(out, ms.rangeMillis(), off, false);
+        return new RangeValue(out, rangeMs, off, false);
     }
 
     /**
@@ -433,9 +509,11 @@ final class Evaluation {
      * evaluated on a grid aligned to absolute multiples of the subquery step.
      */
     RangeValue subqueryAt(SubqueryExpr sq, long lastEnd, StepGrid outer) {
-        long step = sq.stepMillis() != 0 ? sq.stepMillis() : options().defaultSubqueryStepMs();
-        long off = sq.offsetMillis();
-        long range = sq.rangeMillis();
+        long step = sq.stepExpr() != null || sq.stepMillis() != 0
+                ? duration(sq.stepExpr(), sq.stepMillis(), true)
+                : options().defaultSubqueryStepMs();
+        long off = duration(sq.offsetExpr(), sq.offsetMillis(), false);
+        long range = duration(sq.rangeExpr(), sq.rangeMillis(), true);
         long at = atTime(sq.at());
         long first = (at == Long.MIN_VALUE ? outer.start() : at) - off - range;
         long last = (at == Long.MIN_VALUE ? lastEnd : at) - off;

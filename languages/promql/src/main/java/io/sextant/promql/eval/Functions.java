@@ -74,6 +74,19 @@ final class Functions {
                 }
                 return out;
             }
+            case "start", "end", "range", "step" -> {
+                StepGrid q = ev.queryGrid();
+                double v =
+                        switch (name) {
+                            case "start" -> q.start() / 1000.0;
+                            case "end" -> q.end() / 1000.0;
+                            case "range" -> (q.end() - q.start()) / 1000.0;
+                            default -> q.start() == q.end() ? 0 : q.step() / 1000.0;
+                        };
+                double[] out = new double[grid.size()];
+                java.util.Arrays.fill(out, v);
+                return out;
+            }
             case "pi" -> {
                 double[] out = new double[grid.size()];
                 java.util.Arrays.fill(out, Math.PI);
