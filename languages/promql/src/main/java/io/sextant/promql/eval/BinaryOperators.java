@@ -46,11 +46,23 @@ public final class BinaryOperators {
      * How two vectors match: {@code on(labels)} when {@code on}, else {@code ignoring(labels)};
      * {@code include} are the {@code group_left/right} labels.
      */
-    public record Matching(Cardinality card, boolean on, Set<String> labels, Set<String> include) {
+    public record Matching(
+            Cardinality card,
+            boolean on,
+            Set<String> labels,
+            Set<String> include,
+            boolean fillsLeft,
+            double fillLeft,
+            boolean fillsRight,
+            double fillRight) {
         public Matching {
             requireNonNull(card, "card is null");
             labels = Set.copyOf(labels);
             include = Set.copyOf(include);
+        }
+
+        public Matching(Cardinality card, boolean on, Set<String> labels, Set<String> include) {
+            this(card, on, labels, include, false, 0, false, 0);
         }
 
         public static Matching oneToOne() {
@@ -58,7 +70,15 @@ public final class BinaryOperators {
         }
 
         public static Matching of(VectorMatching m) {
-            return new Matching(m.card(), m.on(), Set.copyOf(m.matchingLabels()), Set.copyOf(m.include()));
+            return new Matching(
+                    m.card(),
+                    m.on(),
+                    Set.copyOf(m.matchingLabels()),
+                    Set.copyOf(m.include()),
+                    m.fillLhs() != null,
+                    m.fillLhs() == null ? 0 : m.fillLhs(),
+                    m.fillRhs() != null,
+                    m.fillRhs() == null ? 0 : m.fillRhs());
         }
 
         /** The labels two series must share to match. */
@@ -204,91 +224,166 @@ public final class BinaryOperators {
             boolean returnBool,
             boolean delayed,
             int steps) {
-        boolean swapped = matching.card() == Cardinality.ONE_TO_MANY;
-        List<StepSeries> many = swapped ? rhs : lhs;
-        List<StepSeries> one = swapped ? lhs : rhs;
-        Map<Labels, Integer> sigIds = new HashMap<>();
-        int[] oneSig = signatures(one, matching, sigIds);
-        int[] manySig = signatures(many, matching, sigIds);
-        int sigCount = sigIds.size();
-        int[] oneAtStep = new int[sigCount];
-        int[] producedAtStep = new int[sigCount];
-        Map<Labels, StepSeries> outputs = new LinkedHashMap<>();
-        Map<Long, Labels> metricCache = new HashMap<>();
-        // Arithmetic drops the name at once even with delayed name removal; bool comparisons defer it.
-        boolean immediateDrop = !op.isComparison() || (returnBool && !delayed);
-        for (int t = 0; t < steps; t++) {
-            Arrays.fill(oneAtStep, -1);
-            Arrays.fill(producedAtStep, -1);
-            for (int i = 0; i < one.size(); i++) {
-                if (!one.get(i).has(t)) {
-                    continue;
-                }
-                int sig = oneSig[i];
-                if (oneAtStep[sig] >= 0) {
-                    throw duplicateOnOneSide(one.get(oneAtStep[sig]), one.get(i), matching, swapped);
-                }
-                oneAtStep[sig] = i;
-            }
-            for (int i = 0; i < many.size(); i++) {
-                StepSeries m = many.get(i);
-                if (!m.has(t)) {
-                    continue;
-                }
-                int sig = manySig[i];
-                int o = oneAtStep[sig];
-                if (o < 0) {
-                    continue;
-                }
-                double lv = swapped ? one.get(o).values()[t] : m.values()[t];
-                double rv = swapped ? m.values()[t] : one.get(o).values()[t];
-                double result = apply(op, lv, rv);
-                boolean keep = !op.isComparison() || result == 1;
-                double value = op.isComparison() && !returnBool ? lv : result;
-                if (returnBool) {
-                    keep = true;
-                }
-                long pair = ((long) i << 32) | o;
-                Labels metric = metricCache.computeIfAbsent(
-                        pair, p -> resultMetric(m.labels(), one.get(o).labels(), matching, immediateDrop));
-                if (matching.card() == Cardinality.ONE_TO_ONE) {
-                    if (producedAtStep[sig] >= 0) {
-                        throw QueryErrors.execution(
-                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                    }
-                    producedAtStep[sig] = i;
-                }
-                StepSeries target = outputs.get(metric);
-                if (target != null && target.has(t) && matching.card() != Cardinality.ONE_TO_ONE) {
-                    throw QueryErrors.execution(
-                            "multiple matches for labels: grouping labels must ensure unique matches");
-                }
-                if (!keep) {
-                    continue;
-                }
-                if (target == null) {
-                    // As Prometheus: the output's delayed-removal mark is set by bool alone.
-                    target = new StepSeries(metric, new double[steps], new java.util.BitSet(steps), returnBool);
-                    outputs.put(metric, target);
-                }
-                target.set(t, value);
-            }
-        }
-        return new ArrayList<>(outputs.values());
+        return new VectorMatch(op, lhs, rhs, matching, returnBool, delayed, steps).run();
     }
 
-    private static int[] signatures(List<StepSeries> series, Matching matching, Map<Labels, Integer> ids) {
-        int[] out = new int[series.size()];
-        for (int i = 0; i < out.length; i++) {
-            Labels sig = matching.signature(series.get(i).labels());
-            Integer id = ids.get(sig);
-            if (id == null) {
-                id = ids.size();
-                ids.put(sig, id);
-            }
-            out[i] = id;
+    /** One vector–vector evaluation; the "one" side is {@code one} after the one-to-many swap. */
+    private static final class VectorMatch {
+        private final BinaryOp op;
+        private final Matching matching;
+        private final boolean returnBool;
+        private final boolean swapped;
+        private final boolean immediateDrop;
+        private final int steps;
+        private final List<StepSeries> many;
+        private final List<StepSeries> one;
+        private final List<Labels> sigLabels = new ArrayList<>();
+        private final Map<Labels, StepSeries> outputs = new LinkedHashMap<>();
+        private final Map<Long, Labels> metricCache = new HashMap<>();
+        private int[] producedAtStep;
+
+        VectorMatch(
+                BinaryOp op,
+                List<StepSeries> lhs,
+                List<StepSeries> rhs,
+                Matching matching,
+                boolean returnBool,
+                boolean delayed,
+                int steps) {
+            this.op = op;
+            this.matching = matching;
+            this.returnBool = returnBool;
+            this.steps = steps;
+            this.swapped = matching.card() == Cardinality.ONE_TO_MANY;
+            this.many = swapped ? rhs : lhs;
+            this.one = swapped ? lhs : rhs;
+            // Arithmetic drops the name at once even with delayed name removal; bool comparisons defer it.
+            this.immediateDrop = !op.isComparison() || (returnBool && !delayed);
         }
-        return out;
+
+        List<StepSeries> run() {
+            Map<Labels, Integer> sigIds = new HashMap<>();
+            int[] oneSig = signatures(one, sigIds);
+            int[] manySig = signatures(many, sigIds);
+            int sigCount = sigIds.size();
+            int[] oneAtStep = new int[sigCount];
+            boolean[] manyAtStep = new boolean[sigCount];
+            producedAtStep = new int[sigCount];
+            // After the swap the fill for a missing "one" sample is the fill of that operand's side.
+            boolean fillsOne = swapped ? matching.fillsLeft() : matching.fillsRight();
+            double fillOne = swapped ? matching.fillLeft() : matching.fillRight();
+            boolean fillsMany = swapped ? matching.fillsRight() : matching.fillsLeft();
+            double fillMany = swapped ? matching.fillRight() : matching.fillLeft();
+            for (int t = 0; t < steps; t++) {
+                // Prometheus short-circuits a step where a side is empty and nothing fills it: no matching
+                // errors there either.
+                boolean anyOne = anyAt(one, t);
+                boolean anyMany = anyAt(many, t);
+                if ((!anyOne && !anyMany) || ((!anyOne || !anyMany) && !fillsOne && !fillsMany)) {
+                    continue;
+                }
+                Arrays.fill(oneAtStep, -1);
+                Arrays.fill(manyAtStep, false);
+                Arrays.fill(producedAtStep, -1);
+                for (int i = 0; i < one.size(); i++) {
+                    if (!one.get(i).has(t)) {
+                        continue;
+                    }
+                    int sig = oneSig[i];
+                    if (oneAtStep[sig] >= 0) {
+                        throw duplicateOnOneSide(one.get(oneAtStep[sig]), one.get(i), matching, swapped);
+                    }
+                    oneAtStep[sig] = i;
+                }
+                for (int i = 0; i < many.size(); i++) {
+                    StepSeries m = many.get(i);
+                    if (!m.has(t)) {
+                        continue;
+                    }
+                    int sig = manySig[i];
+                    manyAtStep[sig] = true;
+                    int o = oneAtStep[sig];
+                    if (o >= 0) {
+                        long key = ((long) i << 32) | o;
+                        emit(
+                                t,
+                                sig,
+                                key,
+                                m.labels(),
+                                one.get(o).labels(),
+                                m.values()[t],
+                                one.get(o).values()[t]);
+                    } else if (fillsOne) {
+                        // A filled "one" sample carries only the match-group labels.
+                        long key = ((long) i << 32) | (0x80000000L | sig);
+                        emit(t, sig, key, m.labels(), sigLabels.get(sig), m.values()[t], fillOne);
+                    }
+                }
+                if (fillsMany) {
+                    for (int sig = 0; sig < sigCount; sig++) {
+                        int o = oneAtStep[sig];
+                        if (o >= 0 && !manyAtStep[sig]) {
+                            long key = (0xffffffffL << 32) | o;
+                            emit(
+                                    t,
+                                    sig,
+                                    key,
+                                    sigLabels.get(sig),
+                                    one.get(o).labels(),
+                                    fillMany,
+                                    one.get(o).values()[t]);
+                        }
+                    }
+                }
+            }
+            return new ArrayList<>(outputs.values());
+        }
+
+        private void emit(
+                int t, int sig, long key, Labels manyLabels, Labels oneLabels, double manyValue, double oneValue) {
+            double lv = swapped ? oneValue : manyValue;
+            double rv = swapped ? manyValue : oneValue;
+            double result = apply(op, lv, rv);
+            boolean keep = returnBool || !op.isComparison() || result == 1;
+            double value = op.isComparison() && !returnBool ? lv : result;
+            Labels metric =
+                    metricCache.computeIfAbsent(key, k -> resultMetric(manyLabels, oneLabels, matching, immediateDrop));
+            if (matching.card() == Cardinality.ONE_TO_ONE) {
+                if (producedAtStep[sig] >= 0) {
+                    throw QueryErrors.execution(
+                            "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                }
+                producedAtStep[sig] = 1;
+            }
+            StepSeries target = outputs.get(metric);
+            if (target != null && target.has(t) && matching.card() != Cardinality.ONE_TO_ONE) {
+                throw QueryErrors.execution("multiple matches for labels: grouping labels must ensure unique matches");
+            }
+            if (!keep) {
+                return;
+            }
+            if (target == null) {
+                // As Prometheus: the output's delayed-removal mark is set by bool alone.
+                target = new StepSeries(metric, new double[steps], new java.util.BitSet(steps), returnBool);
+                outputs.put(metric, target);
+            }
+            target.set(t, value);
+        }
+
+        private int[] signatures(List<StepSeries> series, Map<Labels, Integer> ids) {
+            int[] out = new int[series.size()];
+            for (int i = 0; i < out.length; i++) {
+                Labels sig = matching.signature(series.get(i).labels());
+                Integer id = ids.get(sig);
+                if (id == null) {
+                    id = ids.size();
+                    ids.put(sig, id);
+                    sigLabels.add(sig);
+                }
+                out[i] = id;
+            }
+            return out;
+        }
     }
 
     /** The output labels of a matched pair: the "many" side's labels, trimmed as the matching says. */

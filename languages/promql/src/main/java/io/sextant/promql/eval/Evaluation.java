@@ -563,9 +563,6 @@ final class Evaluation {
             return BinaryOperators.vectorScalar(b.op(), asVector(l), rs, false, b.returnBool(), delayed);
         }
         VectorMatching m = b.vectorMatching().orElse(VectorMatching.DEFAULT);
-        if (m.hasFill()) {
-            throw QueryErrors.execution("binop fill modifiers are not supported yet");
-        }
         BinaryOperators.Matching matching = BinaryOperators.Matching.of(m);
         if (b.op().isSetOperator()) {
             return BinaryOperators.setOperation(b.op(), asVector(l), asVector(r), matching, grid.size());
