@@ -438,8 +438,14 @@ final class Evaluation {
         long off = offset(vs);
         long at = atTime(vs.at());
         long rangeMs = range(ms);
-        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - rangeMs + 1;
-        long to = (at == Long.MIN_VALUE ? lastEnd : at) - off;
+        long before = vs.extension() == io.sextant.promql.ast.RangeExtension.NONE
+                ? 0
+                : options().lookbackMs();
+        long after = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED
+                ? options().lookbackMs()
+                : 0;
+        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - rangeMs - before + 1;
+        long to = (at == Long.MIN_VALUE ? lastEnd : at) - off + after;
         List<Series> selected = querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES);
         List<Series> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
@@ -472,6 +478,10 @@ final class Evaluation {
             throw QueryErrors.execution("expected a range vector, got " + arg);
         }
         boolean keepsName = f.keepsName();
+        window.extension = arg instanceof MatrixSelector ms
+                ? ms.selector().extension()
+                : io.sextant.promql.ast.RangeExtension.NONE;
+        long lookback = options().lookbackMs();
         List<StepSeries> out = new ArrayList<>(r.series().size());
         for (Series s : r.series()) {
             StepSeries res = new StepSeries(s.labels(), new double[windows.size()], new BitSet(windows.size()), false);
@@ -481,6 +491,7 @@ final class Evaluation {
                     windows,
                     r.offsetMs(),
                     r.rangeMs(),
+                    lookback,
                     window,
                     param0,
                     param1,

@@ -1,5 +1,6 @@
 package io.sextant.promql.eval;
 
+import io.sextant.promql.ast.RangeExtension;
 import io.sextant.promql.parser.GoNumbers;
 
 /**
@@ -43,9 +44,13 @@ public enum RangeFunction {
     RESETS(false) {
         @Override
         public boolean apply(Window w, double[] out, int i) {
+            int start = anchoredStart(w);
+            if (start < 0) {
+                return false;
+            }
             int resets = 0;
-            double prev = w.v[w.from];
-            for (int k = w.from + 1; k < w.to; k++) {
+            double prev = w.v[start];
+            for (int k = start + 1; k < w.to; k++) {
                 double cur = w.v[k];
                 if (cur < prev) {
                     resets++;
@@ -59,9 +64,13 @@ public enum RangeFunction {
     CHANGES(false) {
         @Override
         public boolean apply(Window w, double[] out, int i) {
+            int start = anchoredStart(w);
+            if (start < 0) {
+                return false;
+            }
             int changes = 0;
-            double prev = w.v[w.from];
-            for (int k = w.from + 1; k < w.to; k++) {
+            double prev = w.v[start];
+            for (int k = start + 1; k < w.to; k++) {
                 double cur = w.v[k];
                 if (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev))) {
                     changes++;
@@ -304,6 +313,9 @@ public enum RangeFunction {
 
     /** rate, increase and delta: the change over the window, extrapolated towards its edges. */
     static boolean extrapolatedRate(Window w, boolean isCounter, boolean isRate, double[] out, int i) {
+        if (w.extension != RangeExtension.NONE) {
+            return extendedRate(w, isCounter, isRate, out, i);
+        }
         int n = w.size();
         if (n < 2) {
             return false;
@@ -349,6 +361,90 @@ public enum RangeFunction {
         }
         out[i] = result * factor;
         return true;
+    }
+
+    /**
+     * rate/increase/delta over an {@code anchored} or {@code smoothed} range: the value at each edge is the last
+     * sample at or before the start (anchored) or interpolated at the edges (smoothed), without extrapolation.
+     */
+    static boolean extendedRate(Window w, boolean isCounter, boolean isRate, double[] out, int i) {
+        boolean smoothed = w.extension == RangeExtension.SMOOTHED;
+        int last = w.to - 1;
+        int first = Math.max(w.from, firstAfter(w, w.from, last, w.rangeStart) - 1);
+        if (smoothed) {
+            last = firstAtOrAfter(w, w.from, last, w.rangeEnd);
+        }
+        if (w.t[last] <= w.rangeStart) {
+            return false;
+        }
+        double left = smoothed && w.t[first] < w.rangeStart
+                ? interpolate(w, first, first + 1, w.rangeStart, isCounter, true)
+                : w.v[first];
+        double right = smoothed && last > w.from && w.t[last] > w.rangeEnd
+                ? interpolate(w, last - 1, last, w.rangeEnd, isCounter, false)
+                : w.v[last];
+        double result = right - left;
+        if (isCounter) {
+            // Only samples strictly inside the range: the edges already account for resets at the boundaries.
+            int from = w.t[first] <= w.rangeStart ? first + 1 : first;
+            int to = w.t[last] >= w.rangeEnd ? last - 1 : last;
+            double prev = left;
+            for (int k = from; k <= to; k++) {
+                if (w.v[k] < prev) {
+                    result += prev;
+                }
+                prev = w.v[k];
+            }
+            if (right < prev) {
+                result += prev;
+            }
+        }
+        if (isRate) {
+            result /= w.rangeSeconds;
+        }
+        out[i] = result;
+        return true;
+    }
+
+    private static double interpolate(Window w, int a, int b, long t, boolean isCounter, boolean leftEdge) {
+        double y1 = w.v[a];
+        double y2 = w.v[b];
+        if (isCounter && y2 < y1) {
+            if (leftEdge) {
+                y1 = 0;
+            } else {
+                y2 += y1;
+            }
+        }
+        return y1 + (y2 - y1) * (double) (t - w.t[a]) / (double) (w.t[b] - w.t[a]);
+    }
+
+    /** Go's {@code sort.Search} over {@code [from, to)}: the first index whose time is after {@code t}. */
+    private static int firstAfter(Window w, int from, int to, long t) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (w.t[mid] > t) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private static int firstAtOrAfter(Window w, int from, int to, long t) {
+        return firstAfter(w, from, to, t - 1);
+    }
+
+    /** With {@code anchored}, resets and changes start from the last sample at or before the range start. */
+    static int anchoredStart(Window w) {
+        if (w.extension == RangeExtension.NONE) {
+            return w.from;
+        }
+        int firstInside = firstAfter(w, w.from, w.to, w.rangeStart);
+        return firstInside >= w.to ? -1 : Math.max(w.from, firstInside - 1);
     }
 
     /** irate and idelta: from the last two samples of the window. */

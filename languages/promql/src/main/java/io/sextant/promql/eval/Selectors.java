@@ -72,6 +72,7 @@ public final class Selectors {
      * Applies {@code f} to the series' window {@code (t − offset − range, t − offset]} at every step, sliding
      * two indices along the samples, so the whole grid costs one pass over them. {@code s} must not contain
      * stale markers. {@code param0}/{@code param1} (may be null) give the function's scalar arguments per step.
+     * With an extension ({@link Window#extension}), the window reaches {@code lookbackMs} further out.
      */
     public static void range(
             RangeFunction f,
@@ -79,11 +80,14 @@ public final class Selectors {
             StepGrid grid,
             long offsetMs,
             long rangeMs,
+            long lookbackMs,
             Window w,
             double[] param0,
             double[] param1,
             double[] out,
             BitSet present) {
+        long before = w.extension == io.sextant.promql.ast.RangeExtension.NONE ? 0 : lookbackMs;
+        long after = w.extension == io.sextant.promql.ast.RangeExtension.SMOOTHED ? lookbackMs : 0;
         w.t = s.timestamps();
         w.v = s.values();
         w.rangeSeconds = rangeMs / 1000.0;
@@ -93,13 +97,13 @@ public final class Selectors {
         for (int i = 0, steps = grid.size(); i < steps; i++) {
             long end = grid.time(i) - offsetMs;
             long start = end - rangeMs;
-            while (lo < n && w.t[lo] <= start) {
+            while (lo < n && w.t[lo] <= start - before) {
                 lo++;
             }
             if (hi < lo) {
                 hi = lo;
             }
-            while (hi < n && w.t[hi] <= end) {
+            while (hi < n && w.t[hi] <= end + after) {
                 hi++;
             }
             if (hi <= lo) {

@@ -25,6 +25,12 @@ public final class Window {
     /** The selector's (or subquery's) range in seconds, without the offset. */
     public double rangeSeconds;
 
+    /**
+     * For {@code anchored}/{@code smoothed} range selectors: {@code [from, to)} then also holds the samples up to
+     * a lookback before the window (and, smoothed, after it), which those functions read at the edges.
+     */
+    public io.sextant.promql.ast.RangeExtension extension = io.sextant.promql.ast.RangeExtension.NONE;
+
     /** Scalar arguments of the function at this step ({@code quantile_over_time}'s φ, …). */
     public double param0;
 

@@ -35,7 +35,17 @@ class SelectorsTest {
         double[] out = new double[1];
         BitSet present = new BitSet();
         Selectors.range(
-                f, s, StepGrid.instant(evalMs), 0, rangeMs, new Window(), new double[] {param}, null, out, present);
+                f,
+                s,
+                StepGrid.instant(evalMs),
+                0,
+                rangeMs,
+                300_000,
+                new Window(),
+                new double[] {param},
+                null,
+                out,
+                present);
         assertThat(present.get(0)).as("output present").isTrue();
         return out[0];
     }
