@@ -1,0 +1,281 @@
+package io.sextant.promql.conformance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sextant.promql.conformance.Outcome.Status;
+import io.sextant.promql.conformance.TestScript.Eval;
+import io.sextant.promql.conformance.TestScript.ExpectKind;
+import io.sextant.promql.conformance.TestScript.Load;
+import io.sextant.promql.eval.Annotations;
+import io.sextant.promql.eval.Engine;
+import io.sextant.promql.eval.QueryResult;
+import io.sextant.promql.parser.ParsedQuery;
+import io.sextant.promql.parser.ParserOptions;
+import io.sextant.promql.parser.PromQLParser;
+import io.sextant.promql.parser.SeriesDescription;
+import io.sextant.storage.AppendResult;
+import io.sextant.storage.ErrorCode;
+import io.sextant.storage.Labels;
+import io.sextant.storage.Samples;
+import io.sextant.storage.SextantException;
+import io.sextant.storage.WriteBatch;
+import io.sextant.storage.head.MetricsStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the commands of one corpus file against a {@link MetricsStore} and an {@link Engine}: loads write
+ * into the scenario's tenant, {@code clear} starts a new tenant, and each eval becomes one {@link Outcome}.
+ *
+ * <p>Each query runs on a worker thread with a time limit, so that an engine bug that loops cannot hang the
+ * build; a query that overruns fails and its worker is abandoned.
+ */
+final class ConformanceRunner implements AutoCloseable {
+    static final String NATIVE_HISTOGRAMS = "native histograms not supported";
+    static final String START_TIMESTAMPS = "start timestamps not supported";
+
+    /** A start-timestamp line: the series selector directly followed by {@code @st}. */
+    private static final Pattern START_TIMESTAMP_LINE =
+            Pattern.compile("^(?:[^{\\s\"]*|[^{\\s\"]*\\{.*})@st(?:\\s.*)?$");
+
+    private final MetricsStore store;
+    private final Engine engine;
+    private final Duration timeout;
+    private final String tenantPrefix;
+    private ExecutorService worker = newWorker();
+    private int scenarios;
+
+    /** What the evals of the current scenario (since the last {@code clear}) run against. */
+    private static final class Scenario {
+        final String tenant;
+        // Non-empty once a load made the scenario unrunnable (skipReason) or broken (loadError).
+        String skipReason = "";
+        String loadError = "";
+
+        Scenario(String tenant) {
+            this.tenant = tenant;
+        }
+    }
+
+    ConformanceRunner(MetricsStore store, Engine engine, Duration timeout, String tenantPrefix) {
+        this.store = requireNonNull(store, "store is null");
+        this.engine = requireNonNull(engine, "engine is null");
+        this.timeout = requireNonNull(timeout, "timeout is null");
+        this.tenantPrefix = requireNonNull(tenantPrefix, "tenantPrefix is null");
+    }
+
+    /** Runs a whole file; never throws for what the file or the engine does. */
+    List<Outcome> run(String file, String text) {
+        List<TestScript.Command> commands;
+        try {
+            commands = TestScript.parse(text);
+        } catch (RuntimeException e) {
+            return List.of(new Outcome(file, 0, "", Status.FAILED, "the file does not parse: " + e.getMessage()));
+        }
+        List<Outcome> out = new ArrayList<>();
+        Scenario scenario = newScenario();
+        for (TestScript.Command c : commands) {
+            if (c instanceof TestScript.Clear) {
+                scenario = newScenario();
+            } else if (c instanceof Load load) {
+                load(scenario, load);
+            } else if (c instanceof Eval eval) {
+                out.add(eval(file, scenario, eval));
+            }
+        }
+        return out;
+    }
+
+    private Scenario newScenario() {
+        return new Scenario(tenantPrefix + "-" + ++scenarios);
+    }
+
+    private void load(Scenario scenario, Load load) {
+        if (!scenario.skipReason.isEmpty()) {
+            return;
+        }
+        if (load.withNhcb()) {
+            scenario.skipReason = NATIVE_HISTOGRAMS + " (load_with_nhcb at line " + load.line() + ")";
+            return;
+        }
+        // A repeated label set replaces the earlier line of the same block.
+        Map<Labels, SeriesDescription> series = new LinkedHashMap<>();
+        for (int i = 0; i < load.series().size(); i++) {
+            String line = load.series().get(i);
+            int lineNo = load.line() + 1 + i;
+            if (START_TIMESTAMP_LINE.matcher(line).matches()) {
+                scenario.skipReason = START_TIMESTAMPS + " (@st at line " + lineNo + ")";
+                return;
+            }
+            if (line.contains("{{")) {
+                scenario.skipReason = NATIVE_HISTOGRAMS + " (histogram sample at line " + lineNo + ")";
+                return;
+            }
+            try {
+                SeriesDescription d = SeriesDescription.parse(line);
+                series.remove(d.labels());
+                series.put(d.labels(), d);
+            } catch (RuntimeException e) {
+                scenario.loadError = "load line " + lineNo + " does not parse: " + e.getMessage();
+                return;
+            }
+        }
+        WriteBatch batch = new WriteBatch();
+        for (SeriesDescription d : series.values()) {
+            int entry = batch.addNewSeries(d.labels(), null, 0, 0, 0);
+            for (SeriesDescription.Value v : d.values()) {
+                double value = v.stale() ? Double.longBitsToDouble(Samples.STALE_NAN_BITS) : v.value();
+                batch.addSample(entry, v.index() * load.intervalMs(), value);
+            }
+        }
+        try {
+            AppendResult r = store.tenant(scenario.tenant).commit(batch);
+            if (r.rejectedSamples() > 0 && scenario.loadError.isEmpty()) {
+                scenario.loadError =
+                        "load at line " + load.line() + " rejected " + r.rejectedSamples() + " samples: " + r.errors();
+            }
+        } catch (RuntimeException e) {
+            scenario.loadError = "load at line " + load.line() + " failed: " + e;
+        }
+    }
+
+    private Outcome eval(String file, Scenario scenario, Eval eval) {
+        if (!scenario.skipReason.isEmpty()) {
+            return outcome(file, eval, Status.SKIPPED, scenario.skipReason);
+        }
+        if (eval.series().stream().anyMatch(l -> l.contains("{{"))) {
+            return outcome(file, eval, Status.SKIPPED, NATIVE_HISTOGRAMS + " (histogram in the expected result)");
+        }
+        if (!scenario.loadError.isEmpty()) {
+            return outcome(file, eval, Status.FAILED, scenario.loadError);
+        }
+        Expected expected;
+        try {
+            expected = Expected.of(eval);
+        } catch (RuntimeException e) {
+            return outcome(file, eval, Status.FAILED, "the expected result does not parse: " + e.getMessage());
+        }
+        QueryResult result;
+        try {
+            result = execute(scenario, eval);
+        } catch (SextantException e) {
+            if (!isQueryError(e)) {
+                return outcome(file, eval, Status.FAILED, "engine error: " + describe(e));
+            }
+            if (!eval.expectsFailure()) {
+                return outcome(file, eval, Status.FAILED, "unexpected error: " + e.getMessage());
+            }
+            return ResultComparison.checkError(eval.expects(), e.getMessage())
+                    .map(r -> outcome(file, eval, Status.FAILED, r))
+                    .orElseGet(() -> outcome(file, eval, Status.PASSED, ""));
+        } catch (TimeoutException e) {
+            return outcome(file, eval, Status.FAILED, "timed out after " + timeout.toSeconds() + " s");
+        } catch (RuntimeException | StackOverflowError e) {
+            return outcome(file, eval, Status.FAILED, "engine error: " + describe(e));
+        }
+        if (eval.expectsFailure()) {
+            return outcome(file, eval, Status.FAILED, "expected an error, but the query succeeded");
+        }
+        Optional<String> mismatch =
+                ResultComparison.compare(expected, result.value(), eval.expects(ExpectKind.ORDERED), times(eval));
+        if (mismatch.isEmpty()) {
+            List<String> warnings = new ArrayList<>();
+            List<String> infos = new ArrayList<>();
+            for (Annotations.Annotation a : result.annotations()) {
+                String rendered = Annotations.render(a, eval.expr());
+                (a.severity() == Annotations.Severity.WARNING ? warnings : infos).add(rendered);
+            }
+            mismatch = ResultComparison.checkAnnotations(eval.expects(), warnings, infos);
+        }
+        return mismatch.map(r -> outcome(file, eval, Status.FAILED, r))
+                .orElseGet(() -> outcome(file, eval, Status.PASSED, ""));
+    }
+
+    /**
+     * Errors the reference runner would also see: a query that does not parse, and the engine's user errors
+     * (execution, bad data, limits). An internal error or an unchecked exception is an engine bug, which
+     * must not satisfy {@code expect fail}.
+     */
+    static boolean isQueryError(SextantException e) {
+        return e.code().kind() == ErrorCode.Kind.USER_ERROR;
+    }
+
+    /** Parses and evaluates the eval's query on the worker thread. */
+    private QueryResult execute(Scenario scenario, Eval eval) throws TimeoutException {
+        Future<QueryResult> f = worker.submit(() -> {
+            ParsedQuery q = PromQLParser.parse(eval.expr(), ParserOptions.ALL);
+            return eval.range()
+                    ? engine.range(store, scenario.tenant, q, eval.start(), eval.end(), eval.step())
+                    : engine.instant(store, scenario.tenant, q, eval.start());
+        });
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a query", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof StackOverflowError s) {
+                throw s;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** The timestamp of each expected position of a matrix result (FORMAT.md §4.2). */
+    static long[] times(Eval eval) {
+        if (eval.rangeVector() != null) {
+            return eval.rangeVector();
+        }
+        if (!eval.range() || eval.step() <= 0) {
+            return new long[] {eval.start()};
+        }
+        int n = (int) ((eval.end() - eval.start()) / eval.step()) + 1;
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = eval.start() + i * eval.step();
+        }
+        return out;
+    }
+
+    private static Outcome outcome(String file, Eval eval, Status status, String reason) {
+        return new Outcome(file, eval.line(), eval.expr(), status, reason);
+    }
+
+    private static String describe(Throwable e) {
+        String where = e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "";
+        return e.getClass().getSimpleName() + ": " + e.getMessage() + where;
+    }
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "promql-conformance-query");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
