@@ -121,7 +121,12 @@ public final class Aggregation {
         KahanSum sum = new KahanSum();
         for (int g = 0; g < groups.keys().size(); g++) {
             List<Integer> members = groups.members().get(g);
-            StepSeries result = StepSeries.empty(groups.keys().get(g), steps);
+            boolean dropName = false;
+            for (int m : members) {
+                dropName |= input.get(m).dropName();
+            }
+            StepSeries result =
+                    new StepSeries(groups.keys().get(g), new double[steps], new java.util.BitSet(steps), dropName);
             for (int t = 0; t < steps; t++) {
                 int n = 0;
                 for (int m : members) {

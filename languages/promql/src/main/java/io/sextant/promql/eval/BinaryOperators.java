@@ -150,10 +150,16 @@ public final class BinaryOperators {
         return StepSeries.empty(withoutName(s.labels()), steps);
     }
 
+    /** The labels without {@code __name__} and the {@code __type__}/{@code __unit__} metadata that go with it. */
     static Labels withoutName(Labels l) {
-        return l.has(Labels.METRIC_NAME)
-                ? l.toBuilder().remove(Labels.METRIC_NAME).build()
-                : l;
+        if (!l.has(Labels.METRIC_NAME) && !l.has("__type__") && !l.has("__unit__")) {
+            return l;
+        }
+        return l.toBuilder()
+                .remove(Labels.METRIC_NAME)
+                .remove("__type__")
+                .remove("__unit__")
+                .build();
     }
 
     /** {@code and}, {@code or}, {@code unless}: many-to-many by signature; labels and values unchanged. */
@@ -388,10 +394,7 @@ public final class BinaryOperators {
 
     /** The output labels of a matched pair: the "many" side's labels, trimmed as the matching says. */
     private static Labels resultMetric(Labels many, Labels one, Matching matching, boolean dropName) {
-        Labels.Builder b = many.toBuilder();
-        if (dropName) {
-            b.remove(Labels.METRIC_NAME);
-        }
+        Labels.Builder b = (dropName ? withoutName(many) : many).toBuilder();
         if (matching.card() == Cardinality.ONE_TO_ONE) {
             for (int i = 0; i < many.size(); i++) {
                 String name = many.name(i);

@@ -268,18 +268,7 @@ final class Evaluation {
         if (options().delayedNameRemoval()) {
             return new StepSeries(s.labels(), new double[steps], new BitSet(steps), true);
         }
-        return StepSeries.empty(withoutMetadataLabels(s.labels()), steps);
-    }
-
-    static Labels withoutMetadataLabels(Labels l) {
-        if (!l.has(Labels.METRIC_NAME) && !l.has("__type__") && !l.has("__unit__")) {
-            return l;
-        }
-        return l.toBuilder()
-                .remove(Labels.METRIC_NAME)
-                .remove("__type__")
-                .remove("__unit__")
-                .build();
+        return StepSeries.empty(BinaryOperators.withoutName(s.labels()), steps);
     }
 
     // ------------------------------------------------------------------ selectors
@@ -396,25 +385,31 @@ final class Evaluation {
 
     /** timestamp(selector): the time (s) of the sample each step selected, the name dropped. */
     List<StepSeries> sampleTimestamps(VectorSelector vs, StepGrid grid) {
+        long at = atTime(vs.at());
+        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long off = offset(vs);
         long lookback = options().lookbackMs();
         List<Series> selected = querier.select(
-                tenant, vs.matchers(), grid.start() - off - lookback + 1, grid.end() - off, SelectHints.SAMPLES);
+                tenant,
+                vs.matchers(),
+                readGrid.start() - off - lookback + 1,
+                readGrid.end() - off,
+                SelectHints.SAMPLES);
         List<StepSeries> out = new ArrayList<>(selected.size());
-        long[] times = new long[grid.size()];
+        long[] times = new long[readGrid.size()];
         for (Series s : selected) {
-            StepSeries values = StepSeries.empty(s.labels(), grid.size());
-            Selectors.instant(s.samples(), grid, off, lookback, values.values(), values.present(), times);
+            StepSeries values = StepSeries.empty(s.labels(), readGrid.size());
+            Selectors.instant(s.samples(), readGrid, off, lookback, values.values(), values.present(), times);
             if (values.isEmpty()) {
                 continue;
             }
-            StepSeries r = renamed(values, true, grid.size());
+            StepSeries r = renamed(values, true, readGrid.size());
             for (int t = values.present().nextSetBit(0);
                     t >= 0;
                     t = values.present().nextSetBit(t + 1)) {
                 r.set(t, times[t] / 1000.0);
             }
-            out.add(r);
+            out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
         }
         return out;
     }
@@ -462,18 +457,14 @@ final class Evaluation {
         arg = unwrap(arg);
         RangeValue r;
         StepGrid windows = grid;
+        long fixedEnd = Long.MIN_VALUE;
         if (arg instanceof MatrixSelector ms) {
-            long at = atTime(ms.selector().at());
+            fixedEnd = atTime(ms.selector().at());
             r = selectRange(ms, grid.start(), grid.end());
-            if (at != Long.MIN_VALUE) {
-                windows = StepGrid.instant(at);
-            }
         } else if (arg instanceof SubqueryExpr sq) {
-            long at = atTime(sq.at());
-            if (at != Long.MIN_VALUE) {
-                windows = StepGrid.instant(at);
-            }
-            r = subqueryAt(sq, windows.end(), windows);
+            fixedEnd = atTime(sq.at());
+            StepGrid at = fixedEnd == Long.MIN_VALUE ? grid : StepGrid.instant(fixedEnd);
+            r = subqueryAt(sq, at.end(), at);
         } else {
             throw QueryErrors.execution("expected a range vector, got " + arg);
         }
@@ -481,6 +472,9 @@ final class Evaluation {
         window.extension = arg instanceof MatrixSelector ms
                 ? ms.selector().extension()
                 : io.sextant.promql.ast.RangeExtension.NONE;
+        checkExtension(f, window.extension);
+        // With @ every step reads the same window (only the function's other arguments may vary by step).
+        window.fixedEnd = fixedEnd;
         long lookback = options().lookbackMs();
         List<StepSeries> out = new ArrayList<>(r.series().size());
         for (Series s : r.series()) {
@@ -503,16 +497,32 @@ final class Evaluation {
             StepSeries named = keepsName
                     ? new StepSeries(s.labels(), res.values(), res.present(), r.dropName())
                     : nameDropped(s.labels(), res);
-            out.add(windows == grid ? named : replicate(named, grid.size()));
+            out.add(named);
         }
         return out;
+    }
+
+    /** Prometheus allows anchored and smoothed ranges only in some functions. */
+    private static void checkExtension(RangeFunction f, io.sextant.promql.ast.RangeExtension ext) {
+        String name = f.name().toLowerCase(java.util.Locale.ROOT);
+        if (ext == io.sextant.promql.ast.RangeExtension.ANCHORED
+                && !Set.of("changes", "delta", "increase", "rate", "resets").contains(name)) {
+            throw QueryErrors.execution(
+                    "anchored modifier can only be used with: changes, delta, increase, rate, resets - not with "
+                            + name);
+        }
+        if (ext == io.sextant.promql.ast.RangeExtension.SMOOTHED
+                && !Set.of("delta", "increase", "rate").contains(name)) {
+            throw QueryErrors.execution(
+                    "smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+        }
     }
 
     private StepSeries nameDropped(Labels labels, StepSeries values) {
         if (options().delayedNameRemoval()) {
             return new StepSeries(labels, values.values(), values.present(), true);
         }
-        return new StepSeries(withoutMetadataLabels(labels), values.values(), values.present(), false);
+        return new StepSeries(BinaryOperators.withoutName(labels), values.values(), values.present(), false);
     }
 
     /**

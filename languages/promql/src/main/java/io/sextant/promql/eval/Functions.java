@@ -87,6 +87,15 @@ final class Functions {
                 java.util.Arrays.fill(out, v);
                 return out;
             }
+            case "min_of", "max_of" -> {
+                double[] a = scalar(ev, args.get(0), grid);
+                double[] b = scalar(ev, args.get(1), grid);
+                double[] out = new double[grid.size()];
+                for (int t = 0; t < out.length; t++) {
+                    out[t] = name.equals("min_of") ? Math.min(a[t], b[t]) : Math.max(a[t], b[t]);
+                }
+                return out;
+            }
             case "pi" -> {
                 double[] out = new double[grid.size()];
                 java.util.Arrays.fill(out, Math.PI);
@@ -254,7 +263,7 @@ final class Functions {
     /** timestamp(v): the sample's own time for a bare selector, else the step time; seconds. */
     private static List<StepSeries> timestamp(Evaluation ev, Expr arg, StepGrid grid) {
         List<StepSeries> in = vector(ev, arg, grid);
-        if (Evaluation.unwrap(arg) instanceof VectorSelector vs && !vs.at().isSet()) {
+        if (Evaluation.unwrap(arg) instanceof VectorSelector vs) {
             return ev.sampleTimestamps(vs, grid);
         }
         return perStep(ev, in, grid, (v, t) -> grid.time(t) / 1000.0);

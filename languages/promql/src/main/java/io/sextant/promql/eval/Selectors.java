@@ -95,7 +95,7 @@ public final class Selectors {
         int lo = 0;
         int hi = 0;
         for (int i = 0, steps = grid.size(); i < steps; i++) {
-            long end = grid.time(i) - offsetMs;
+            long end = (w.fixedEnd == Long.MIN_VALUE ? grid.time(i) : w.fixedEnd) - offsetMs;
             long start = end - rangeMs;
             while (lo < n && w.t[lo] <= start - before) {
                 lo++;

@@ -31,6 +31,9 @@ public final class Window {
      */
     public io.sextant.promql.ast.RangeExtension extension = io.sextant.promql.ast.RangeExtension.NONE;
 
+    /** The window end (ms, before offset) of every step under an {@code @} modifier, else Long.MIN_VALUE. */
+    public long fixedEnd = Long.MIN_VALUE;
+
     /** Scalar arguments of the function at this step ({@code quantile_over_time}'s φ, …). */
     public double param0;
 
