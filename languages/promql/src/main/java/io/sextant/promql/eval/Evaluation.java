@@ -366,16 +366,18 @@ final class Evaluation {
         StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long off = offset(vs);
         long lookback = options().lookbackMs();
+        boolean smoothed = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED;
+        // A smoothed selector also reads up to a lookback after the step, to interpolate towards.
         List<Series> selected = querier.select(
                 tenant,
                 vs.matchers(),
                 readGrid.start() - off - lookback + 1,
-                readGrid.end() - off,
+                readGrid.end() - off + (smoothed ? lookback : 0),
                 SelectHints.SAMPLES);
         List<StepSeries> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
             StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
-            Selectors.instant(s.samples(), readGrid, off, lookback, r.values(), r.present(), null);
+            Selectors.instant(s.samples(), readGrid, off, lookback, smoothed, r.values(), r.present(), null);
             if (!r.isEmpty()) {
                 out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
             }

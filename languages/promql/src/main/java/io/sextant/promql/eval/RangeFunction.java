@@ -374,14 +374,15 @@ public enum RangeFunction {
         if (smoothed) {
             last = firstAtOrAfter(w, w.from, last, w.rangeEnd);
         }
-        if (w.t[last] <= w.rangeStart) {
+        // No data inside the range, only before it or only after it: no output.
+        if (w.t[last] <= w.rangeStart || w.t[first] > w.rangeEnd) {
             return false;
         }
         double left = smoothed && w.t[first] < w.rangeStart
-                ? interpolate(w, first, first + 1, w.rangeStart, isCounter, true)
+                ? interpolate(w, first, first + 1, w.rangeStart, isCounter)
                 : w.v[first];
         double right = smoothed && last > w.from && w.t[last] > w.rangeEnd
-                ? interpolate(w, last - 1, last, w.rangeEnd, isCounter, false)
+                ? interpolate(w, last - 1, last, w.rangeEnd, isCounter)
                 : w.v[last];
         double result = right - left;
         if (isCounter) {
@@ -406,17 +407,16 @@ public enum RangeFunction {
         return true;
     }
 
-    private static double interpolate(Window w, int a, int b, long t, boolean isCounter, boolean leftEdge) {
-        double y1 = w.v[a];
-        double y2 = w.v[b];
+    /** Linear interpolation at {@code t}; across a counter reset the counter restarts from 0 at the first point. */
+    static double interpolate(long t1, double y1, long t2, double y2, long t, boolean isCounter) {
         if (isCounter && y2 < y1) {
-            if (leftEdge) {
-                y1 = 0;
-            } else {
-                y2 += y1;
-            }
+            y1 = 0;
         }
-        return y1 + (y2 - y1) * (double) (t - w.t[a]) / (double) (w.t[b] - w.t[a]);
+        return y1 + (y2 - y1) * (double) (t - t1) / (double) (t2 - t1);
+    }
+
+    private static double interpolate(Window w, int a, int b, long t, boolean isCounter) {
+        return interpolate(w.t[a], w.v[a], w.t[b], w.v[b], t, isCounter);
     }
 
     /** Go's {@code sort.Search} over {@code [from, to)}: the first index whose time is after {@code t}. */

@@ -24,6 +24,22 @@ public final class Selectors {
             double[] out,
             BitSet present,
             long[] sampleTimes) {
+        instant(s, grid, offsetMs, lookbackMs, false, out, present, sampleTimes);
+    }
+
+    /**
+     * As above; {@code smoothed} interpolates between the selected sample and the next one when that lies
+     * within the lookback after the step.
+     */
+    public static void instant(
+            Samples s,
+            StepGrid grid,
+            long offsetMs,
+            long lookbackMs,
+            boolean smoothed,
+            double[] out,
+            BitSet present,
+            long[] sampleTimes) {
         long[] ts = s.timestamps();
         double[] vs = s.values();
         int n = s.count();
@@ -37,6 +53,13 @@ public final class Selectors {
                 continue;
             }
             out[i] = vs[j];
+            if (smoothed
+                    && ts[j] < ref
+                    && j + 1 < n
+                    && ts[j + 1] <= ref + lookbackMs
+                    && !Samples.isStaleNaN(vs[j + 1])) {
+                out[i] = RangeFunction.interpolate(ts[j], vs[j], ts[j + 1], vs[j + 1], ref, false);
+            }
             present.set(i);
             if (sampleTimes != null) {
                 sampleTimes[i] = ts[j];
