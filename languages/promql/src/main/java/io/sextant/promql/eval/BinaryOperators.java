@@ -275,11 +275,12 @@ public final class BinaryOperators {
             int[] oneAtStep = new int[sigCount];
             boolean[] manyAtStep = new boolean[sigCount];
             producedAtStep = new int[sigCount];
-            // After the swap the fill for a missing "one" sample is the fill of that operand's side.
-            boolean fillsOne = swapped ? matching.fillsLeft() : matching.fillsRight();
-            double fillOne = swapped ? matching.fillLeft() : matching.fillRight();
-            boolean fillsMany = swapped ? matching.fillsRight() : matching.fillsLeft();
-            double fillMany = swapped ? matching.fillRight() : matching.fillLeft();
+            // As in Prometheus, the fills are not swapped with the operands: fill_right fills the "one" side
+            // and fill_left the "many" side, also for group_right.
+            boolean fillsOne = matching.fillsRight();
+            double fillOne = matching.fillRight();
+            boolean fillsMany = matching.fillsLeft();
+            double fillMany = matching.fillLeft();
             for (int t = 0; t < steps; t++) {
                 // Prometheus short-circuits a step where a side is empty and nothing fills it: no matching
                 // errors there either.
