@@ -54,6 +54,9 @@ final class ConformanceRunner implements AutoCloseable {
     private static final Pattern START_TIMESTAMP_LINE =
             Pattern.compile("^(?:[^{\\s\"]*|[^{\\s\"]*\\{.*})@st(?:\\s.*)?$");
 
+    // Far beyond any corpus timestamp (the clock stays at the epoch), so no sample is too old or too new.
+    private static final Duration UNBOUNDED = Duration.ofDays(365L * 10_000);
+
     /** Runs an eval's parsed query; the engine in the corpus run, a stand-in in the runner's own tests. */
     @FunctionalInterface
     interface Evaluator {
@@ -86,9 +89,6 @@ final class ConformanceRunner implements AutoCloseable {
             this.tenant = tenant;
         }
     }
-
-    // Far beyond any corpus timestamp (the clock stays at the epoch), so no sample is too old or too new.
-    private static final Duration UNBOUNDED = Duration.ofDays(365L * 10_000);
 
     /**
      * A fresh store in {@code dir} that accepts the corpus' data as the reference test storage does: any
