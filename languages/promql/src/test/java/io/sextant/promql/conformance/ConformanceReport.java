@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** The human-readable report of a corpus run: a table per file, the totals, then every skip and failure. */
 final class ConformanceReport {
+    // Engine errors can carry long messages; a failure line stays readable and the report stays small.
+    private static final int MAX_REASON = 400;
+
     private ConformanceReport() {}
 
     /** {@code PromQL conformance: P passed, S skipped, F failed of N}. */
@@ -59,7 +62,11 @@ final class ConformanceReport {
 
     /** {@code file:line  expression  -- reason}, on one line. */
     static String line(Outcome o) {
-        return o.key() + "  " + oneLine(o.expr()) + "  -- " + oneLine(o.reason());
+        String reason = oneLine(o.reason());
+        if (reason.length() > MAX_REASON) {
+            reason = reason.substring(0, MAX_REASON) + " …";
+        }
+        return o.key() + "  " + oneLine(o.expr()) + "  -- " + reason;
     }
 
     private static String oneLine(String s) {

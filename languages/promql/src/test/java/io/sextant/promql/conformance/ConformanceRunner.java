@@ -16,10 +16,15 @@ import io.sextant.promql.parser.SeriesDescription;
 import io.sextant.storage.AppendResult;
 import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
+import io.sextant.storage.Querier;
 import io.sextant.storage.Samples;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.head.MetricsStore;
+import io.sextant.storage.head.StoreOptions;
+import io.sextant.storage.telemetry.Telemetry;
+import io.sextant.storage.wal.WalOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Runs the commands of one corpus file against a {@link MetricsStore} and an {@link Engine}: loads write
+ * Runs the commands of one corpus file against a {@link MetricsStore} and an {@link Evaluator}: loads write
  * into the scenario's tenant, {@code clear} starts a new tenant, and each eval becomes one {@link Outcome}.
  *
  * <p>Each query runs on a worker thread with a time limit, so that an engine bug that loops cannot hang the
@@ -49,8 +54,25 @@ final class ConformanceRunner implements AutoCloseable {
     private static final Pattern START_TIMESTAMP_LINE =
             Pattern.compile("^(?:[^{\\s\"]*|[^{\\s\"]*\\{.*})@st(?:\\s.*)?$");
 
+    // Far beyond any corpus timestamp (the clock stays at the epoch), so no sample is too old or too new.
+    private static final Duration UNBOUNDED = Duration.ofDays(365L * 10_000);
+
+    /** Runs an eval's parsed query; the engine in the corpus run, a stand-in in the runner's own tests. */
+    @FunctionalInterface
+    interface Evaluator {
+        QueryResult evaluate(Querier querier, String tenant, ParsedQuery query, Eval eval);
+    }
+
+    /** Sextant's engine: a range query for a range eval, else an instant query at the eval's time. */
+    static Evaluator engine(Engine engine) {
+        requireNonNull(engine, "engine is null");
+        return (querier, tenant, query, eval) -> eval.range()
+                ? engine.range(querier, tenant, query, eval.start(), eval.end(), eval.step())
+                : engine.instant(querier, tenant, query, eval.start());
+    }
+
     private final MetricsStore store;
-    private final Engine engine;
+    private final Evaluator evaluator;
     private final Duration timeout;
     private final String tenantPrefix;
     private ExecutorService worker = newWorker();
@@ -68,9 +90,30 @@ final class ConformanceRunner implements AutoCloseable {
         }
     }
 
-    ConformanceRunner(MetricsStore store, Engine engine, Duration timeout, String tenantPrefix) {
+    /**
+     * A fresh store in {@code dir} that accepts the corpus' data as the reference test storage does: any
+     * timestamp from the epoch on, and no out-of-order samples (FORMAT.md §2.1).
+     */
+    static MetricsStore openStore(Path dir) {
+        StoreOptions options = new StoreOptions(
+                dir,
+                // No fsync per load: the store lives only as long as one file's run.
+                WalOptions.SyncPolicy.BATCH_INTERVAL,
+                Duration.ofSeconds(1),
+                WalOptions.DEFAULT_SEGMENT_BYTES,
+                Duration.ZERO,
+                UNBOUNDED,
+                UNBOUNDED,
+                Long.MAX_VALUE,
+                16);
+        MetricsStore store = MetricsStore.open(options, new Telemetry(), () -> 0L);
+        store.replay();
+        return store;
+    }
+
+    ConformanceRunner(MetricsStore store, Evaluator evaluator, Duration timeout, String tenantPrefix) {
         this.store = requireNonNull(store, "store is null");
-        this.engine = requireNonNull(engine, "engine is null");
+        this.evaluator = requireNonNull(evaluator, "evaluator is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
         this.tenantPrefix = requireNonNull(tenantPrefix, "tenantPrefix is null");
     }
@@ -180,7 +223,7 @@ final class ConformanceRunner implements AutoCloseable {
                     .map(r -> outcome(file, eval, Status.FAILED, r))
                     .orElseGet(() -> outcome(file, eval, Status.PASSED, ""));
         } catch (TimeoutException e) {
-            return outcome(file, eval, Status.FAILED, "timed out after " + timeout.toSeconds() + " s");
+            return outcome(file, eval, Status.FAILED, "timed out after " + timeout.toMillis() + " ms");
         } catch (RuntimeException | StackOverflowError e) {
             return outcome(file, eval, Status.FAILED, "engine error: " + describe(e));
         }
@@ -215,9 +258,7 @@ final class ConformanceRunner implements AutoCloseable {
     private QueryResult execute(Scenario scenario, Eval eval) throws TimeoutException {
         Future<QueryResult> f = worker.submit(() -> {
             ParsedQuery q = PromQLParser.parse(eval.expr(), ParserOptions.ALL);
-            return eval.range()
-                    ? engine.range(store, scenario.tenant, q, eval.start(), eval.end(), eval.step())
-                    : engine.instant(store, scenario.tenant, q, eval.start());
+            return evaluator.evaluate(store, scenario.tenant, q, eval);
         });
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,9 +6,6 @@ import io.sextant.promql.conformance.Outcome.Status;
 import io.sextant.promql.eval.Engine;
 import io.sextant.promql.eval.EngineOptions;
 import io.sextant.storage.head.MetricsStore;
-import io.sextant.storage.head.StoreOptions;
-import io.sextant.storage.telemetry.Telemetry;
-import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +53,6 @@ class PromqlConformanceTest {
     private static final Path KNOWN_FAILURES_SOURCE =
             Path.of("src", "test", "resources", "conformance", "known-failures.txt");
     private static final Path REPORT = Path.of("target", "promql-conformance.txt");
-    // Far beyond any corpus timestamp (the clock stays at the epoch), so no sample is too old or too new.
-    private static final Duration UNBOUNDED = Duration.ofDays(365L * 10_000);
 
     @TempDir
     Path dir;
@@ -109,21 +104,9 @@ class PromqlConformanceTest {
     }
 
     private List<Outcome> runFile(Engine engine, Duration timeout, String name, String text) {
-        StoreOptions options = new StoreOptions(
-                dir.resolve(name),
-                // No fsync per load: the store lives only as long as the file's run.
-                WalOptions.SyncPolicy.BATCH_INTERVAL,
-                Duration.ofSeconds(1),
-                WalOptions.DEFAULT_SEGMENT_BYTES,
-                // The corpus storage rejects out-of-order samples (FORMAT.md §2.1).
-                Duration.ZERO,
-                UNBOUNDED,
-                UNBOUNDED,
-                Long.MAX_VALUE,
-                16);
-        try (MetricsStore store = MetricsStore.open(options, new Telemetry(), () -> 0L);
-                ConformanceRunner runner = new ConformanceRunner(store, engine, timeout, name)) {
-            store.replay();
+        try (MetricsStore store = ConformanceRunner.openStore(dir.resolve(name));
+                ConformanceRunner runner =
+                        new ConformanceRunner(store, ConformanceRunner.engine(engine), timeout, name)) {
             return runner.run(name, text);
         }
     }
