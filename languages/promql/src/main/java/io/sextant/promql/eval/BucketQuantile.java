@@ -83,6 +83,80 @@ public final class BucketQuantile {
         return start + (upper[b] - start) * (rank / c);
     }
 
+    /**
+     * {@code histogram_fraction}: the share of observations between {@code lower} and {@code upper}, by linear
+     * interpolation inside buckets (0 is the lowest bucket's lower bound unless its upper bound is ≤ 0, then
+     * −Inf); a bucket with an infinite bound is not interpolated: it lies wholly on its finite side.
+     */
+    public double fraction(double lower, double upper) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        sortByUpperBound();
+        if (this.upper[n - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        coalesce();
+        double total = count[n - 1];
+        if (total == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
+            return Double.NaN;
+        }
+        if (lower >= upper) {
+            return 0;
+        }
+        double rank = 0;
+        double lowerRank = 0;
+        double upperRank = 0;
+        boolean lowerSet = false;
+        boolean upperSet = false;
+        for (int i = 0; i < n; i++) {
+            double lowerBound = i == 0 ? (this.upper[0] <= 0 ? Double.NEGATIVE_INFINITY : 0) : this.upper[i - 1];
+            double upperBound = this.upper[i];
+            double inBucket = count[i] - (i == 0 ? 0 : count[i - 1]);
+            if (!lowerSet && lowerBound >= lower) {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound >= upper) {
+                upperRank = rank;
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            if (!lowerSet && lowerBound < lower && upperBound > lower) {
+                lowerRank = rank + share(inBucket, lowerBound, upperBound, lower);
+                lowerSet = true;
+            }
+            if (!upperSet && lowerBound < upper && upperBound > upper) {
+                upperRank = rank + share(inBucket, lowerBound, upperBound, upper);
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            rank += inBucket;
+        }
+        if (!lowerSet || lowerRank > total) {
+            lowerRank = total;
+        }
+        if (!upperSet || upperRank > total) {
+            upperRank = total;
+        }
+        return (upperRank - lowerRank) / total;
+    }
+
+    /** The part of a bucket's observations below {@code v}. */
+    private static double share(double inBucket, double lowerBound, double upperBound, double v) {
+        if (Double.isInfinite(upperBound)) {
+            return 0;
+        }
+        if (Double.isInfinite(lowerBound)) {
+            return inBucket;
+        }
+        return inBucket * (v - lowerBound) / (upperBound - lowerBound);
+    }
+
     public boolean forcedMonotonic() {
         return forcedMonotonic;
     }

@@ -156,8 +156,8 @@ final class Functions {
             case "label_join" -> {
                 return labelJoin(ev, args, grid);
             }
-            case "histogram_quantile" -> {
-                return histogramQuantile(ev, c, grid);
+            case "histogram_quantile", "histogram_quantiles", "histogram_fraction" -> {
+                return classicHistogram(ev, c, grid);
             }
             case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year" -> {
                 return dateFunction(ev, name, args, grid);
@@ -314,7 +314,7 @@ final class Functions {
     private static List<StepSeries> sort(
             Evaluation ev, List<StepSeries> in, boolean descending, StepGrid grid, Call c) {
         if (grid.size() > 1) {
-            ev.annotations.info(
+            ev.annotations.warn(
                     "sort is ineffective for range queries since results are always ordered by labels", ev.position(c));
             return in;
         }
@@ -339,7 +339,7 @@ final class Functions {
             labels.add((String) ev.eval(c.args().get(i), grid));
         }
         if (grid.size() > 1) {
-            ev.annotations.info(
+            ev.annotations.warn(
                     "sort is ineffective for range queries since results are always ordered by labels", ev.position(c));
             return in;
         }
@@ -448,10 +448,33 @@ final class Functions {
         return new ArrayList<>(byLabels.values());
     }
 
-    /** histogram_quantile(φ, buckets) over classic {@code le} buckets grouped by their other labels. */
-    private static List<StepSeries> histogramQuantile(Evaluation ev, Call c, StepGrid grid) {
-        double[] phi = scalar(ev, c.args().get(0), grid);
-        List<StepSeries> in = vector(ev, c.args().get(1), grid);
+    /**
+     * histogram_quantile(φ, v), histogram_quantiles(v, label, φ…) and histogram_fraction(lo, hi, v) over classic
+     * {@code le} buckets grouped by their other labels.
+     */
+    private static List<StepSeries> classicHistogram(Evaluation ev, Call c, StepGrid grid) {
+        String name = c.function().name();
+        Expr bucketsArg = name.equals("histogram_fraction")
+                ? c.args().get(2)
+                : name.equals("histogram_quantiles")
+                        ? c.args().get(0)
+                        : c.args().get(1);
+        List<double[]> phis = new ArrayList<>();
+        List<String> phiLabels = new ArrayList<>();
+        String label = null;
+        if (name.equals("histogram_quantile")) {
+            phis.add(scalar(ev, c.args().get(0), grid));
+        } else if (name.equals("histogram_quantiles")) {
+            label = (String) ev.eval(c.args().get(1), grid);
+            for (int i = 2; i < c.args().size(); i++) {
+                double[] phi = scalar(ev, c.args().get(i), grid);
+                phis.add(phi);
+                phiLabels.add(openMetricsFloat(phi[0]));
+            }
+        }
+        double[] lo = name.equals("histogram_fraction") ? scalar(ev, c.args().get(0), grid) : null;
+        double[] hi = name.equals("histogram_fraction") ? scalar(ev, c.args().get(1), grid) : null;
+        List<StepSeries> in = vector(ev, bucketsArg, grid);
         Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
         Map<StepSeries, Double> bounds = new java.util.IdentityHashMap<>();
         for (StepSeries s : in) {
@@ -466,42 +489,115 @@ final class Functions {
                                 + (ev.options().delayedNameRemoval() && !metric.isEmpty()
                                         ? " for metric name " + PromQLParser.quote(metric)
                                         : ""),
-                        ev.position(c.args().get(1)));
+                        ev.position(bucketsArg));
                 continue;
             }
             bounds.put(s, bound);
-            Labels key = s.labels().toBuilder().remove("le").build();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+            groups.computeIfAbsent(s.labels().toBuilder().remove("le").build(), k -> new ArrayList<>())
+                    .add(s);
         }
-        for (double q : phi) {
-            if (Double.isNaN(q) || q < 0 || q > 1) {
-                ev.annotations.warn(
-                        "quantile value should be between 0 and 1, got " + GoNumbers.formatG(q),
-                        ev.position(c.args().get(0)));
+        for (int p = 0; p < phis.size(); p++) {
+            for (double q : phis.get(p)) {
+                if (Double.isNaN(q) || q < 0 || q > 1) {
+                    int at = name.equals("histogram_quantile") ? 0 : p + 2;
+                    ev.annotations.warn(
+                            "quantile value should be between 0 and 1, got " + GoNumbers.formatG(q),
+                            ev.position(c.args().get(at)));
+                }
             }
         }
+        Monotonicity fixed = new Monotonicity();
         BucketQuantile bq = new BucketQuantile();
         List<StepSeries> out = new ArrayList<>();
+        int outputs = name.equals("histogram_fraction") ? 1 : phis.size();
         for (Map.Entry<Labels, List<StepSeries>> g : groups.entrySet()) {
             StepSeries first = g.getValue().get(0);
-            StepSeries r = ev.renamed(
-                    new StepSeries(g.getKey(), first.values(), first.present(), first.dropName()), true, grid.size());
-            for (int t = 0; t < grid.size(); t++) {
-                bq.reset();
-                for (StepSeries s : g.getValue()) {
-                    if (s.has(t)) {
-                        bq.add(bounds.get(s), s.values()[t]);
+            for (int o = 0; o < outputs; o++) {
+                Labels labels = label == null
+                        ? g.getKey()
+                        : g.getKey().toBuilder().set(label, phiLabels.get(o)).build();
+                StepSeries r = ev.renamed(
+                        new StepSeries(labels, first.values(), first.present(), first.dropName()), true, grid.size());
+                for (int t = 0; t < grid.size(); t++) {
+                    bq.reset();
+                    for (StepSeries s : g.getValue()) {
+                        if (s.has(t)) {
+                            bq.add(bounds.get(s), s.values()[t]);
+                        }
+                    }
+                    if (bq.size() == 0) {
+                        continue;
+                    }
+                    if (lo != null) {
+                        r.set(t, bq.fraction(lo[t], hi[t]));
+                        continue;
+                    }
+                    r.set(t, bq.quantile(phis.get(o)[t]));
+                    if (bq.forcedMonotonic()) {
+                        fixed.add(bq, grid.time(t));
                     }
                 }
-                if (bq.size() > 0) {
-                    r.set(t, bq.quantile(phi[t]));
+                if (!r.isEmpty()) {
+                    out.add(r);
                 }
             }
-            if (!r.isEmpty()) {
-                out.add(r);
-            }
         }
-        return out;
+        if (fixed.samples > 0) {
+            String metric = in.isEmpty() ? "" : in.get(0).labels().metricName();
+            ev.annotations.info(fixed.text(metric), ev.position(bucketsArg));
+        }
+        return checkUnique(out);
+    }
+
+    /** Prometheus' OpenMetrics float text for histogram_quantiles' label: {@code 0.0}, {@code 0.25}, {@code 2.0}. */
+    static String openMetricsFloat(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return GoNumbers.formatG(v);
+        }
+        String s = GoNumbers.formatG(v);
+        return s.contains(".") || s.contains("e") ? s : s + ".0";
+    }
+
+    /** The monotonicity fix-ups of one histogram_quantile call, merged into Prometheus' one info annotation. */
+    private static final class Monotonicity {
+        double lowestBound = Double.POSITIVE_INFINITY;
+        double highestBound = Double.NEGATIVE_INFINITY;
+        double maxDiff;
+        int samples;
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+
+        void add(BucketQuantile bq, long time) {
+            lowestBound = Math.min(lowestBound, bq.forcedLowestBound());
+            highestBound = Math.max(highestBound, bq.forcedHighestBound());
+            maxDiff = Math.max(maxDiff, bq.forcedMaxDiff());
+            samples++;
+            minTime = Math.min(minTime, time);
+            maxTime = Math.max(maxTime, time);
+        }
+
+        String text(String metric) {
+            return "input to histogram_quantile needed to be fixed for monotonicity (see "
+                    + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
+                    + (metric.isEmpty() ? "" : " for metric name " + PromQLParser.quote(metric))
+                    + ", from buckets " + GoNumbers.formatG(lowestBound) + " to " + GoNumbers.formatG(highestBound)
+                    + ", with a max diff of " + twoSignificant(maxDiff) + ", over " + samples + " samples from "
+                    + rfc3339(minTime) + " to " + rfc3339(maxTime);
+        }
+
+        private static String twoSignificant(double v) {
+            if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+                return GoNumbers.formatG(v);
+            }
+            double rounded = new java.math.BigDecimal(v)
+                    .round(new java.math.MathContext(2, java.math.RoundingMode.HALF_EVEN))
+                    .doubleValue();
+            return GoNumbers.formatG(rounded);
+        }
+
+        private static String rfc3339(long ms) {
+            return Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).toString();
+        }
     }
 
     private static List<StepSeries> dateFunction(Evaluation ev, String name, List<Expr> args, StepGrid grid) {

@@ -50,6 +50,107 @@ final class ConformanceRunner implements AutoCloseable {
     static final String NATIVE_HISTOGRAMS = "native histograms not supported";
     static final String START_TIMESTAMPS = "start timestamps not supported";
 
+    /** The label set of a load line's series selector (the part before its values). */
+    static Labels selectorLabels(String line) {
+        String l = line.strip();
+        int end;
+        int brace = l.indexOf('{');
+        int space = indexOfSpace(l);
+        if (brace >= 0 && (space < 0 || brace < space)) {
+            end = l.indexOf('}', brace) + 1;
+        } else {
+            end = space < 0 ? l.length() : space;
+        }
+        String selector = l.substring(0, end).replace("@st", "");
+        Labels.Builder b = Labels.builder();
+        for (io.sextant.storage.Matcher m : PromQLParser.parseMetricSelector(selector)) {
+            b.set(m.name(), m.value());
+        }
+        return b.build();
+    }
+
+    private static int indexOfSpace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The native histogram series {@code load_with_nhcb} synthesises from a classic-histogram series: the
+     * base name (without {@code _bucket}/{@code _sum}/{@code _count}) and the labels without {@code le}.
+     */
+    static Optional<Labels> nhcbSeries(Labels classic) {
+        String name = classic.metricName();
+        for (String suffix : List.of("_bucket", "_sum", "_count")) {
+            if (name.endsWith(suffix)) {
+                return Optional.of(classic.toBuilder()
+                        .set(Labels.METRIC_NAME, name.substring(0, name.length() - suffix.length()))
+                        .remove("le")
+                        .build());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why an eval must be skipped: one of its selectors can match a series the store could not load as
+     * the corpus means it. Empty when it touches none (or the expression does not parse: the eval then
+     * runs and reports that).
+     */
+    static Optional<String> touchesUnsupported(Scenario scenario, String expr) {
+        if (scenario.unsupported.isEmpty()) {
+            return Optional.empty();
+        }
+        io.sextant.promql.ast.Expr root;
+        try {
+            root = PromQLParser.parse(expr, ParserOptions.ALL).expr();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        List<List<io.sextant.storage.Matcher>> selectors = new ArrayList<>();
+        collectSelectors(root, selectors);
+        if (root instanceof io.sextant.promql.ast.Call c && c.function().name().equals("info")) {
+            // info() also reads target_info (or the info metrics its second argument names).
+            selectors.add(List.of(io.sextant.storage.Matcher.of(
+                    io.sextant.storage.Matcher.Type.REGEX, Labels.METRIC_NAME, ".+_info")));
+        }
+        for (Map.Entry<Labels, String> u : scenario.unsupported.entrySet()) {
+            for (List<io.sextant.storage.Matcher> matchers : selectors) {
+                if (matchers.stream().allMatch(m -> m.matches(u.getKey().get(m.name())))) {
+                    return Optional.of(u.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void collectSelectors(io.sextant.promql.ast.Expr e, List<List<io.sextant.storage.Matcher>> out) {
+        if (e instanceof io.sextant.promql.ast.VectorSelector v) {
+            out.add(v.matchers());
+        } else if (e instanceof io.sextant.promql.ast.MatrixSelector m) {
+            out.add(m.selector().matchers());
+        } else if (e instanceof io.sextant.promql.ast.SubqueryExpr q) {
+            collectSelectors(q.expr(), out);
+        } else if (e instanceof io.sextant.promql.ast.ParenExpr p) {
+            collectSelectors(p.expr(), out);
+        } else if (e instanceof io.sextant.promql.ast.UnaryExpr u) {
+            collectSelectors(u.expr(), out);
+        } else if (e instanceof io.sextant.promql.ast.BinaryExpr b) {
+            collectSelectors(b.lhs(), out);
+            collectSelectors(b.rhs(), out);
+        } else if (e instanceof io.sextant.promql.ast.AggregateExpr a) {
+            if (a.param() != null) {
+                collectSelectors(a.param(), out);
+            }
+            collectSelectors(a.expr(), out);
+        } else if (e instanceof io.sextant.promql.ast.Call c) {
+            c.args().forEach(arg -> collectSelectors(arg, out));
+        }
+    }
+
     /** A start-timestamp line: the series selector directly followed by {@code @st}. */
     private static final Pattern START_TIMESTAMP_LINE =
             Pattern.compile("^(?:[^{\\s\"]*|[^{\\s\"]*\\{.*})@st(?:\\s.*)?$");
@@ -79,11 +180,13 @@ final class ConformanceRunner implements AutoCloseable {
     private int scenarios;
 
     /** What the evals of the current scenario (since the last {@code clear}) run against. */
-    private static final class Scenario {
+    static final class Scenario {
         final String tenant;
-        // Non-empty once a load made the scenario unrunnable (skipReason) or broken (loadError).
-        String skipReason = "";
+        // Non-empty once a load broke the scenario.
         String loadError = "";
+        // Series the store cannot hold as the corpus means them (native histograms, start timestamps), with
+        // the reason: an eval whose selectors can match one of them is skipped; every other eval runs.
+        final Map<Labels, String> unsupported = new LinkedHashMap<>();
 
         Scenario(String tenant) {
             this.tenant = tenant;
@@ -145,30 +248,41 @@ final class ConformanceRunner implements AutoCloseable {
     }
 
     private void load(Scenario scenario, Load load) {
-        if (!scenario.skipReason.isEmpty()) {
-            return;
-        }
-        if (load.withNhcb()) {
-            scenario.skipReason = NATIVE_HISTOGRAMS + " (load_with_nhcb at line " + load.line() + ")";
-            return;
-        }
         // A repeated label set replaces the earlier line of the same block.
         Map<Labels, SeriesDescription> series = new LinkedHashMap<>();
         for (int i = 0; i < load.series().size(); i++) {
             String line = load.series().get(i);
             int lineNo = load.line() + 1 + i;
+            String reason = null;
             if (START_TIMESTAMP_LINE.matcher(line).matches()) {
-                scenario.skipReason = START_TIMESTAMPS + " (@st at line " + lineNo + ")";
-                return;
+                reason = START_TIMESTAMPS + " (@st at line " + lineNo + ")";
+            } else if (line.contains("{{")) {
+                reason = NATIVE_HISTOGRAMS + " (histogram sample at line " + lineNo + ")";
             }
-            if (line.contains("{{")) {
-                scenario.skipReason = NATIVE_HISTOGRAMS + " (histogram sample at line " + lineNo + ")";
-                return;
+            if (reason != null) {
+                try {
+                    Labels labels = selectorLabels(line);
+                    scenario.unsupported.putIfAbsent(labels, reason);
+                    series.remove(labels);
+                } catch (RuntimeException e) {
+                    scenario.loadError = "load line " + lineNo + " does not parse: " + e.getMessage();
+                    return;
+                }
+                continue;
             }
             try {
                 SeriesDescription d = SeriesDescription.parse(line);
+                if (scenario.unsupported.containsKey(d.labels())) {
+                    // The float line that follows an @st line: the series is unsupported as a whole.
+                    continue;
+                }
                 series.remove(d.labels());
                 series.put(d.labels(), d);
+                if (load.withNhcb()) {
+                    nhcbSeries(d.labels())
+                            .ifPresent(h -> scenario.unsupported.putIfAbsent(
+                                    h, NATIVE_HISTOGRAMS + " (load_with_nhcb at line " + load.line() + ")"));
+                }
             } catch (RuntimeException e) {
                 scenario.loadError = "load line " + lineNo + " does not parse: " + e.getMessage();
                 return;
@@ -194,8 +308,9 @@ final class ConformanceRunner implements AutoCloseable {
     }
 
     private Outcome eval(String file, Scenario scenario, Eval eval) {
-        if (!scenario.skipReason.isEmpty()) {
-            return outcome(file, eval, Status.SKIPPED, scenario.skipReason);
+        Optional<String> touched = touchesUnsupported(scenario, eval.expr());
+        if (touched.isPresent()) {
+            return outcome(file, eval, Status.SKIPPED, touched.get());
         }
         if (eval.series().stream().anyMatch(l -> l.contains("{{"))) {
             return outcome(file, eval, Status.SKIPPED, NATIVE_HISTOGRAMS + " (histogram in the expected result)");
