@@ -1,5 +1,6 @@
 package io.sextant.promql.eval;
 
+import io.sextant.promql.parser.GoText;
 import io.sextant.storage.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -42,17 +43,6 @@ final class LabelOrder {
 
     /** A label name PromQL accepts (count_values, label_replace): non-empty, valid UTF-8 (no escaped bytes). */
     static boolean isValidName(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
+        return !s.isEmpty() && GoText.isValidUtf8(s);
     }
 }
