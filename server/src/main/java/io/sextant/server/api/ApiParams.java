@@ -1,5 +1,6 @@
 package io.sextant.server.api;
 
+import io.sextant.promql.parser.PromQLParser;
 import io.sextant.server.http.Exchange;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.SextantException;
@@ -120,8 +121,7 @@ public final class ApiParams {
     }
 
     private static IllegalArgumentException cannotParse(String s) {
-        return new IllegalArgumentException(
-                "cannot parse " + SeriesSelectorParser.goQuote(s, -1) + " to a valid timestamp");
+        return new IllegalArgumentException("cannot parse " + PromQLParser.quote(s) + " to a valid timestamp");
     }
 
     /**
@@ -135,15 +135,14 @@ public final class ApiParams {
             return 0;
         }
         if (!GO_INT.matcher(s).matches()) {
-            throw ApiError.invalidParam(
-                    "limit", "strconv.Atoi: parsing " + SeriesSelectorParser.goQuote(s, -1) + ": invalid syntax");
+            throw ApiError.invalidParam("limit", "strconv.Atoi: parsing " + PromQLParser.quote(s) + ": invalid syntax");
         }
         long limit;
         try {
             limit = Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw ApiError.invalidParam(
-                    "limit", "strconv.Atoi: parsing " + SeriesSelectorParser.goQuote(s, -1) + ": value out of range");
+                    "limit", "strconv.Atoi: parsing " + PromQLParser.quote(s) + ": value out of range");
         }
         if (limit < 0) {
             throw ApiError.invalidParam("limit", "limit must be non-negative");
@@ -161,7 +160,7 @@ public final class ApiParams {
         List<List<Matcher>> sets = new ArrayList<>(selectors.size());
         try {
             for (String s : selectors) {
-                sets.add(SeriesSelectorParser.parse(s));
+                sets.add(PromQLParser.parseMetricSelector(s));
             }
             for (List<Matcher> set : sets) {
                 if (set.stream().allMatch(Matcher::matchesEmpty)) {

@@ -3,6 +3,7 @@ package io.sextant.server.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sextant.promql.parser.PromQLParser;
 import io.sextant.server.BuildInfo;
 import io.sextant.server.http.Endpoint;
 import io.sextant.server.http.Exchange;
@@ -139,7 +140,7 @@ public final class PromReadApi {
             name = LabelNames.unescape(name);
         }
         if (name.isEmpty()) {
-            throw ApiError.badData("invalid label name: " + SeriesSelectorParser.goQuote(name, -1));
+            throw ApiError.badData("invalid label name: " + PromQLParser.quote(name));
         }
         Exchange.Params p = ex.params();
         int limit = ApiParams.limit(p);
