@@ -9,6 +9,7 @@ import io.sextant.server.http.Endpoint;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.HttpError;
 import io.sextant.server.http.Router;
+import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.MetricMetadata;
@@ -80,7 +81,11 @@ public final class PromReadApi {
         };
     }
 
-    private static ApiError toApiError(SextantException e) {
+    /** Sextant's error codes as Prometheus' error types; the engine's execution errors are 422. */
+    static ApiError toApiError(SextantException e) {
+        if (e.code() == ErrorCode.QUERY_EXECUTION) {
+            return new ApiError(ApiError.Type.EXECUTION, e.getMessage());
+        }
         ApiError.Type type =
                 switch (e.code().kind()) {
                     case USER_ERROR -> ApiError.Type.BAD_DATA;
