@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -137,6 +138,20 @@ class QueryApiGoldenTest {
             cases.add(new Case(file, start, request[0], request[1], params, status, body.toString()));
         }
         return cases;
+    }
+
+    @Test
+    void queriesSeeOneTenant() throws Exception {
+        String path = "/api/v1/query?query=up&time=60";
+        assertThat(server.get(path, "X-Scope-OrgID", "team-b").body())
+                .isEqualTo(
+                        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                                + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"b:1\",\"job\":\"b\"},\"value\":[60,\"5\"]}]}}");
+        assertThat(server.get(path).body())
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}");
+        HttpResponse<String> bad = server.get(path, "X-Scope-OrgID", "a|b");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"X-Scope-OrgID");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -331,7 +331,9 @@ public final class PromQueryApi implements AutoCloseable {
      */
     private QueryResult run(Evaluation evaluation, long deadline, QueryStats stats) {
         try {
-            if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            long remaining = deadline - System.nanoTime();
+            // a deadline already passed fails here, not by a race between a fast evaluation and the wait for it
+            if (remaining <= 0 || !slots.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
                 throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in query queue");
             }
         } catch (InterruptedException e) {
