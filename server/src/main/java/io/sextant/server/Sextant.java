@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.ingest.otlp.OtlpMetricsHandler;
 import io.sextant.ingest.remotewrite.RemoteWriteHandler;
+import io.sextant.server.api.PromQueryApi;
 import io.sextant.server.api.PromReadApi;
 import io.sextant.server.config.SextantConfig;
 import io.sextant.server.http.HttpServer;
@@ -37,6 +38,7 @@ public final class Sextant implements AutoCloseable {
     private final MetricsStore store;
     private final Telemetry telemetry;
     private final HttpServer http;
+    private final PromQueryApi queryApi;
     private final ScheduledExecutorService jobs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
@@ -63,6 +65,15 @@ public final class Sextant implements AutoCloseable {
             ex.respond(200, METRICS_CONTENT_TYPE, body, body.length);
         });
         new PromReadApi(store, build).register(router, this::ready);
+        SextantConfig.Query query = config.query();
+        queryApi = new PromQueryApi(
+                store,
+                query.parserOptions(),
+                query.engineOptions(),
+                query.timeout(),
+                query.maxConcurrency(),
+                System::currentTimeMillis);
+        queryApi.register(router, this::ready);
         RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
         router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
         // /v1/metrics is the OTLP/HTTP default; the others are where Mimir and Prometheus receive OTLP
@@ -151,6 +162,8 @@ public final class Sextant implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly: {}", e.toString());
         }
+        // after the HTTP stop, so that no request waits on a query thread any more
+        queryApi.close();
         log.info("HTTP server stopped; stopping background jobs");
         jobs.shutdown();
         try {

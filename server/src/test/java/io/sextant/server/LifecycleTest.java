@@ -32,6 +32,12 @@ class LifecycleTest {
             HttpResponse<String> query = s.get("/api/v1/series?match[]=up");
             assertThat(query.statusCode()).isEqualTo(503);
             assertThat(query.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(s.get("/api/v1/query?query=up").statusCode()).isEqualTo(503);
+            assertThat(s.get("/api/v1/query_range?query=up&start=0&end=1&step=1")
+                            .statusCode())
+                    .isEqualTo(503);
+            // parsing and formatting need no data
+            assertThat(s.get("/api/v1/format_query?query=up").statusCode()).isEqualTo(200);
             assertThat(s.get("/api/v1/status/buildinfo").statusCode()).isEqualTo(200);
             assertThat(s.get("/metrics").statusCode()).isEqualTo(200);
 

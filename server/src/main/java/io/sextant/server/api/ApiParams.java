@@ -1,8 +1,10 @@
 package io.sextant.server.api;
 
+import io.sextant.promql.parser.PromQLParser;
 import io.sextant.server.http.Exchange;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.SextantException;
+import io.sextant.storage.text.Durations;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -120,8 +122,41 @@ public final class ApiParams {
     }
 
     private static IllegalArgumentException cannotParse(String s) {
-        return new IllegalArgumentException(
-                "cannot parse " + SeriesSelectorParser.goQuote(s, -1) + " to a valid timestamp");
+        return new IllegalArgumentException("cannot parse " + PromQLParser.quote(s) + " to a valid timestamp");
+    }
+
+    /**
+     * Prometheus' {@code parseDuration} in nanoseconds: float seconds (fraction allowed, truncated to ns as Go's
+     * conversion does), else Prometheus duration syntax ({@code 1h30m}).
+     *
+     * @throws IllegalArgumentException with Prometheus' message ({@code cannot parse "x" to a valid duration})
+     */
+    public static long parseDuration(String s) {
+        if (GO_FLOAT.matcher(s).matches()) {
+            String lower = s.toLowerCase(Locale.ROOT);
+            if (lower.endsWith("nan")) {
+                // Go converts NaN to the smallest int64 on amd64: a negative duration
+                return Long.MIN_VALUE;
+            }
+            double seconds = lower.contains("inf")
+                    ? (lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                    : Double.parseDouble(s);
+            if (Double.isInfinite(seconds) && !lower.contains("inf")) {
+                // out of float64 range: Go's ParseFloat fails, and so does the duration syntax
+                throw new IllegalArgumentException("cannot parse " + PromQLParser.quote(s) + " to a valid duration");
+            }
+            double nanos = seconds * 1e9;
+            if (nanos > 0x1p63 || nanos < -0x1p63) {
+                throw new IllegalArgumentException(
+                        "cannot parse " + PromQLParser.quote(s) + " to a valid duration. It overflows int64");
+            }
+            return (long) nanos;
+        }
+        try {
+            return Math.multiplyExact(Durations.parse(s).toMillis(), 1_000_000L);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("cannot parse " + PromQLParser.quote(s) + " to a valid duration");
+        }
     }
 
     /**
@@ -135,15 +170,14 @@ public final class ApiParams {
             return 0;
         }
         if (!GO_INT.matcher(s).matches()) {
-            throw ApiError.invalidParam(
-                    "limit", "strconv.Atoi: parsing " + SeriesSelectorParser.goQuote(s, -1) + ": invalid syntax");
+            throw ApiError.invalidParam("limit", "strconv.Atoi: parsing " + PromQLParser.quote(s) + ": invalid syntax");
         }
         long limit;
         try {
             limit = Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw ApiError.invalidParam(
-                    "limit", "strconv.Atoi: parsing " + SeriesSelectorParser.goQuote(s, -1) + ": value out of range");
+                    "limit", "strconv.Atoi: parsing " + PromQLParser.quote(s) + ": value out of range");
         }
         if (limit < 0) {
             throw ApiError.invalidParam("limit", "limit must be non-negative");
@@ -161,7 +195,7 @@ public final class ApiParams {
         List<List<Matcher>> sets = new ArrayList<>(selectors.size());
         try {
             for (String s : selectors) {
-                sets.add(SeriesSelectorParser.parse(s));
+                sets.add(PromQLParser.parseMetricSelector(s));
             }
             for (List<Matcher> set : sets) {
                 if (set.stream().allMatch(Matcher::matchesEmpty)) {

@@ -23,8 +23,10 @@ import java.util.List;
  */
 public final class PromJson {
     static final String CONTENT_TYPE = "application/json";
+    private static final CharacterEscapes HTML_ESCAPES = new GoEscapes(true);
+    private static final CharacterEscapes METRIC_ESCAPES = new GoEscapes(false);
     static final JsonFactory FACTORY = new JsonFactoryBuilder()
-            .characterEscapes(new GoEscapes())
+            .characterEscapes(HTML_ESCAPES)
             .rootValueSeparator((SerializableString) null)
             // the exchange closes the response stream once the endpoint returns
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -39,6 +41,12 @@ public final class PromJson {
     }
 
     public static void success(Exchange exchange, Data data, List<String> warnings) throws IOException {
+        success(exchange, data, warnings, List.of());
+    }
+
+    /** A success response; {@code warnings} and {@code infos} are written only when not empty. */
+    public static void success(Exchange exchange, Data data, List<String> warnings, List<String> infos)
+            throws IOException {
         OutputStream out = new BufferedOutputStream(exchange.stream(200, CONTENT_TYPE), 32 * 1024);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -49,6 +57,13 @@ public final class PromJson {
                 g.writeArrayFieldStart("warnings");
                 for (String w : warnings) {
                     g.writeString(w);
+                }
+                g.writeEndArray();
+            }
+            if (!infos.isEmpty()) {
+                g.writeArrayFieldStart("infos");
+                for (String i : infos) {
+                    g.writeString(i);
                 }
                 g.writeEndArray();
             }
@@ -76,19 +91,34 @@ public final class PromJson {
         g.writeEndObject();
     }
 
+    /**
+     * A label set as query results, exemplars and {@code parse_query} write it: Prometheus streams these with
+     * json-iterator's {@code WriteString}, which leaves {@code <}, {@code >} and {@code &} alone.
+     */
+    static void metric(JsonGenerator g, Labels labels) throws IOException {
+        g.setCharacterEscapes(METRIC_ESCAPES);
+        try {
+            labels(g, labels);
+        } finally {
+            g.setCharacterEscapes(HTML_ESCAPES);
+        }
+    }
+
     private static final class GoEscapes extends CharacterEscapes {
         private static final String HEX = "0123456789abcdef";
         private final int[] ascii = standardAsciiEscapesForJSON();
 
-        GoEscapes() {
+        GoEscapes(boolean html) {
             for (int c = 0; c < 0x20; c++) {
                 if (c != '\n' && c != '\r' && c != '\t') {
                     ascii[c] = ESCAPE_CUSTOM;
                 }
             }
-            ascii['<'] = ESCAPE_CUSTOM;
-            ascii['>'] = ESCAPE_CUSTOM;
-            ascii['&'] = ESCAPE_CUSTOM;
+            if (html) {
+                ascii['<'] = ESCAPE_CUSTOM;
+                ascii['>'] = ESCAPE_CUSTOM;
+                ascii['&'] = ESCAPE_CUSTOM;
+            }
         }
 
         @Override

@@ -3,11 +3,13 @@ package io.sextant.server.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sextant.promql.parser.PromQLParser;
 import io.sextant.server.BuildInfo;
 import io.sextant.server.http.Endpoint;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.HttpError;
 import io.sextant.server.http.Router;
+import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
 import io.sextant.storage.MetricMetadata;
@@ -79,7 +81,11 @@ public final class PromReadApi {
         };
     }
 
-    private static ApiError toApiError(SextantException e) {
+    /** Sextant's error codes as Prometheus' error types; the engine's execution errors are 422. */
+    static ApiError toApiError(SextantException e) {
+        if (e.code() == ErrorCode.QUERY_EXECUTION) {
+            return new ApiError(ApiError.Type.EXECUTION, e.getMessage());
+        }
         ApiError.Type type =
                 switch (e.code().kind()) {
                     case USER_ERROR -> ApiError.Type.BAD_DATA;
@@ -139,7 +145,7 @@ public final class PromReadApi {
             name = LabelNames.unescape(name);
         }
         if (name.isEmpty()) {
-            throw ApiError.badData("invalid label name: " + SeriesSelectorParser.goQuote(name, -1));
+            throw ApiError.badData("invalid label name: " + PromQLParser.quote(name));
         }
         Exchange.Params p = ex.params();
         int limit = ApiParams.limit(p);

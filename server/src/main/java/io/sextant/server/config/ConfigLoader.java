@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the configuration: defaults, overridden by the YAML file given with {@code --config}, overridden by
@@ -83,6 +84,9 @@ public final class ConfigLoader {
             }
             if (option == null) {
                 configFile = Path.of(value);
+            } else if (option.kind == Option.Kind.FEATURES && flagValues.containsKey(option)) {
+                // Prometheus users repeat --enable-feature; the lists add up
+                flagValues.put(option, flagValues.get(option) + "," + value);
             } else {
                 flagValues.put(option, value);
             }
@@ -258,8 +262,19 @@ public final class ConfigLoader {
                         (Integer) v.get(Option.MAX_LABEL_NAME_LENGTH),
                         (Integer) v.get(Option.MAX_LABEL_VALUE_LENGTH),
                         (Integer) v.get(Option.MAX_SAMPLES_PER_REQUEST)),
+                new SextantConfig.Query(
+                        (Duration) v.get(Option.QUERY_LOOKBACK_DELTA),
+                        (Integer) v.get(Option.QUERY_MAX_SAMPLES),
+                        (Duration) v.get(Option.QUERY_TIMEOUT),
+                        (Integer) v.get(Option.QUERY_MAX_CONCURRENCY),
+                        features(v.get(Option.ENABLE_FEATURE))),
                 (Duration) v.get(Option.SELF_SCRAPE_INTERVAL),
                 (String) v.get(Option.LOG_LEVEL));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<QueryFeature> features(Object value) {
+        return (Set<QueryFeature>) value;
     }
 
     /** The values as a nested YAML document with every key, in {@link Option} order. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every setting of the server: its config-file key, its command-line flag, its default and its meaning. The
@@ -136,6 +137,43 @@ enum Option {
             Kind.COUNT,
             Integer.toString(IngestLimits.DEFAULTS.maxSamplesPerRequest()),
             "Most samples plus exemplars in one ingest request (413 beyond)."),
+    QUERY_LOOKBACK_DELTA(
+            "query.lookback-delta",
+            "--query.lookback-delta",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            "5m",
+            "How far back an instant selector looks for a sample; the API's lookback_delta overrides it per query."),
+    QUERY_MAX_SAMPLES(
+            "query.max-samples",
+            "--query.max-samples",
+            "N",
+            Kind.COUNT,
+            "50000000",
+            "Most samples a query may hold in memory at once (422 execution error beyond)."),
+    QUERY_TIMEOUT(
+            "query.timeout",
+            "--query.timeout",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            "2m",
+            "Longest a query may wait and run (503 timeout beyond); the API's timeout may only shorten it."),
+    QUERY_MAX_CONCURRENCY(
+            "query.max-concurrency",
+            "--query.max-concurrency",
+            "N",
+            Kind.COUNT,
+            "20",
+            "Most queries evaluated at once; further queries wait, within their timeout."),
+    ENABLE_FEATURE(
+            "query.enable-feature",
+            "--enable-feature",
+            "FEATURES",
+            Kind.FEATURES,
+            "none",
+            "Comma-separated PromQL features, as Prometheus' flag (repeatable): "
+                    + String.join(", ", QueryFeature.NAMES)
+                    + "."),
     SELF_SCRAPE_INTERVAL(
             "self-scrape.interval",
             "--self-scrape-interval",
@@ -164,7 +202,8 @@ enum Option {
         COUNT,
         COUNT_OR_ZERO,
         SYNC_POLICY,
-        LOG_LEVEL
+        LOG_LEVEL,
+        FEATURES
     }
 
     static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
@@ -249,6 +288,7 @@ enum Option {
                     case "batch-interval" -> WalOptions.SyncPolicy.BATCH_INTERVAL;
                     default -> throw new IllegalArgumentException("expected fsync or batch-interval");
                 };
+            case FEATURES -> QueryFeature.parse(s);
             case LOG_LEVEL -> {
                 String level = s.toLowerCase(Locale.ROOT);
                 if (!LOG_LEVELS.contains(level)) {
@@ -266,8 +306,14 @@ enum Option {
             case SIZE, INT_SIZE, SEGMENT_SIZE -> ByteSizes.format(((Number) value).longValue());
             case SYNC_POLICY -> value == WalOptions.SyncPolicy.FSYNC ? "fsync" : "batch-interval";
             case PATH -> value.toString();
+            case FEATURES -> QueryFeature.format(castFeatures(value));
             default -> value;
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<QueryFeature> castFeatures(Object value) {
+        return (Set<QueryFeature>) value;
     }
 
     private static int integer(String s) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sextant.ingest.IngestLimits;
+import io.sextant.promql.eval.EngineOptions;
+import io.sextant.promql.parser.ParserOptions;
 import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
@@ -43,6 +45,11 @@ class ConfigLoaderTest {
             Map.entry(Option.MAX_LABEL_NAME_LENGTH, "200"),
             Map.entry(Option.MAX_LABEL_VALUE_LENGTH, "2048"),
             Map.entry(Option.MAX_SAMPLES_PER_REQUEST, "5000"),
+            Map.entry(Option.QUERY_LOOKBACK_DELTA, "1m"),
+            Map.entry(Option.QUERY_MAX_SAMPLES, "1000"),
+            Map.entry(Option.QUERY_TIMEOUT, "30s"),
+            Map.entry(Option.QUERY_MAX_CONCURRENCY, "4"),
+            Map.entry(Option.ENABLE_FEATURE, "promql-experimental-functions,promql-delayed-name-removal"),
             Map.entry(Option.SELF_SCRAPE_INTERVAL, "0"),
             Map.entry(Option.LOG_LEVEL, "debug"));
 
@@ -64,6 +71,11 @@ class ConfigLoaderTest {
         assertThat(c.http()).isEqualTo(new SextantConfig.Http("0.0.0.0", 9555, Duration.ofSeconds(10)));
         assertThat(c.storage()).isEqualTo(StoreOptions.defaults(Path.of("./data")));
         assertThat(c.ingest()).isEqualTo(IngestLimits.DEFAULTS);
+        assertThat(c.query())
+                .isEqualTo(new SextantConfig.Query(
+                        Duration.ofMinutes(5), 50_000_000, Duration.ofMinutes(2), 20, Set.of()));
+        assertThat(c.query().engineOptions()).isEqualTo(EngineOptions.DEFAULTS);
+        assertThat(c.query().parserOptions()).isEqualTo(ParserOptions.DEFAULT);
         assertThat(c.selfScrapeInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.logLevel()).isEqualTo("info");
     }
@@ -76,7 +88,8 @@ class ConfigLoaderTest {
         for (Option o : Option.values()) {
             assertThat(flags.add(o.flag)).as(o.flag).isTrue();
             assertThat(keys.add(o.key)).as(o.key).isTrue();
-            assertThat(o.flag).matches("--[a-z0-9-]+");
+            // dotted like Prometheus' own flags where Sextant takes them over (--query.timeout)
+            assertThat(o.flag).matches("--[a-z0-9-]+(\\.[a-z0-9-]+)*");
             assertThat(o.key).matches("[a-z0-9-]+(\\.[a-z0-9-]+)+");
             assertThat(help)
                     .contains("  " + o.flag + " " + o.metavar + "\n")
@@ -101,6 +114,36 @@ class ConfigLoaderTest {
                     .isEqualTo(byFlagEquals)
                     .isEqualTo(byKey);
         }
+    }
+
+    @Test
+    void featuresArePrometheusNamesAndRepeatedFlagsAddUp() throws Exception {
+        SextantConfig c = run(
+                "--enable-feature",
+                "promql-experimental-functions",
+                "--enable-feature=promql-extended-range-selectors,promql-binop-fill-modifiers",
+                "--enable-feature",
+                "promql-delayed-name-removal,promql-duration-expr");
+        assertThat(c.query().parserOptions()).isEqualTo(ParserOptions.ALL);
+        assertThat(c.query().engineOptions().delayedNameRemoval()).isTrue();
+        assertThat(run("--enable-feature", "none").query().features()).isEmpty();
+        assertThat(run(
+                                "--config",
+                                yaml("query:\n  enable-feature: promql-experimental-functions\n")
+                                        .toString())
+                        .query()
+                        .features())
+                .containsExactly(QueryFeature.EXPERIMENTAL_FUNCTIONS);
+        assertThatThrownBy(() -> run("--enable-feature", "promql-experimental-functions,exemplar-storage"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid value \"promql-experimental-functions,exemplar-storage\" for flag --enable-feature"
+                        + " (config key query.enable-feature): unknown feature \"exemplar-storage\", expected"
+                        + " promql-experimental-functions, promql-delayed-name-removal, promql-extended-range-selectors,"
+                        + " promql-binop-fill-modifiers, promql-duration-expr");
+        assertThatThrownBy(() -> run("--query.max-concurrency", "0"))
+                .hasMessageContaining("--query.max-concurrency")
+                .hasMessageEndingWith("must be at least 1");
+        assertThatThrownBy(() -> run("--query.timeout", "0")).hasMessageEndingWith("must be greater than 0");
     }
 
     @Test

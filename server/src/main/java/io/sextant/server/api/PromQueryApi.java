@@ -1,0 +1,385 @@
+package io.sextant.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sextant.promql.ast.AggregateExpr;
+import io.sextant.promql.ast.BinaryExpr;
+import io.sextant.promql.ast.Call;
+import io.sextant.promql.ast.Expr;
+import io.sextant.promql.ast.MatrixSelector;
+import io.sextant.promql.ast.ParenExpr;
+import io.sextant.promql.ast.SubqueryExpr;
+import io.sextant.promql.ast.UnaryExpr;
+import io.sextant.promql.ast.ValueType;
+import io.sextant.promql.ast.VectorSelector;
+import io.sextant.promql.eval.Engine;
+import io.sextant.promql.eval.EngineOptions;
+import io.sextant.promql.eval.QueryResult;
+import io.sextant.promql.parser.ParsedQuery;
+import io.sextant.promql.parser.ParserOptions;
+import io.sextant.promql.parser.PromQLParser;
+import io.sextant.server.http.Exchange;
+import io.sextant.server.http.Router;
+import io.sextant.storage.Matcher;
+import io.sextant.storage.Querier;
+import io.sextant.storage.SextantException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Prometheus HTTP API endpoints that run PromQL, per tenant: {@code /api/v1/query}, {@code /query_range},
+ * {@code /format_query}, {@code /parse_query} and {@code /query_exemplars}. Parameters, checks, messages and
+ * JSON follow Prometheus' {@code web/api/v1/api.go}.
+ *
+ * <p>Queries run on their own threads, at most {@code maxConcurrency} at once (the rest wait for a slot, as in
+ * Prometheus' active query tracker), so that the request can be answered with {@code timeout} when the
+ * deadline passes even if the evaluation is still busy. The engine has no cancellation points of its own; an
+ * abandoned evaluation stops at its next storage read (see {@link DeadlineQuerier}) and keeps its slot until
+ * then, so the limit bounds the evaluations really running.
+ */
+public final class PromQueryApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PromQueryApi.class);
+
+    /** Prometheus' cap on the points of one series in a range query. */
+    private static final long MAX_POINTS = 11_000;
+
+    private final Querier querier;
+    private final ParserOptions parserOptions;
+    private final EngineOptions engineOptions;
+    private final Engine engine;
+    private final long timeoutNanos;
+    private final Semaphore slots;
+    private final ExecutorService executor;
+    private final LongSupplier clock;
+
+    /**
+     * @param timeout the longest a query may wait for a slot and run; the {@code timeout} parameter may only
+     *     shorten it
+     * @param maxConcurrency the most evaluations running at once
+     * @param clock the current time in ms, the default of {@code time}
+     */
+    public PromQueryApi(
+            Querier querier,
+            ParserOptions parserOptions,
+            EngineOptions engineOptions,
+            Duration timeout,
+            int maxConcurrency,
+            LongSupplier clock) {
+        this.querier = requireNonNull(querier, "querier is null");
+        this.parserOptions = requireNonNull(parserOptions, "parserOptions is null");
+        this.engineOptions = requireNonNull(engineOptions, "engineOptions is null");
+        this.engine = new Engine(engineOptions);
+        this.timeoutNanos = requireNonNull(timeout, "timeout is null").toNanos();
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be at least 1");
+        }
+        this.slots = new Semaphore(maxConcurrency, true);
+        this.clock = requireNonNull(clock, "clock is null");
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "query-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Adds the routes; until {@code ready} they answer 503, as the read endpoints do. */
+    public void register(Router router, BooleanSupplier ready) {
+        for (String method : List.of("GET", "POST")) {
+            router.add(method, "/api/v1/query", PromReadApi.api(ready, this::query));
+            router.add(method, "/api/v1/query_range", PromReadApi.api(ready, this::queryRange));
+            router.add(method, "/api/v1/format_query", PromReadApi.api(() -> true, this::formatQuery));
+            router.add(method, "/api/v1/parse_query", PromReadApi.api(() -> true, this::parseQuery));
+            router.add(method, "/api/v1/query_exemplars", PromReadApi.api(ready, this::queryExemplars));
+        }
+    }
+
+    /** Abandons evaluations still running (they stop at their next storage read). */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- /api/v1/query
+
+    private void query(Exchange ex) throws IOException {
+        long started = System.nanoTime();
+        Exchange.Params p = ex.params();
+        int limit = ApiParams.limit(p);
+        long time = ApiParams.time(p, "time", clock.getAsLong());
+        long deadline = deadline(p, started);
+        Engine e = engineFor(p);
+        String text = p.first("query");
+        ParsedQuery q = parse(text);
+        String tenant = ex.tenant();
+        QueryStats stats = new QueryStats(started);
+        stats.prepared();
+        QueryResult result =
+                run(() -> e.instant(new DeadlineQuerier(querier, deadline), tenant, q, time), deadline, stats);
+        QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
+    }
+
+    // ---------------------------------------------------------------- /api/v1/query_range
+
+    private void queryRange(Exchange ex) throws IOException {
+        long started = System.nanoTime();
+        Exchange.Params p = ex.params();
+        int limit = ApiParams.limit(p);
+        long start = requiredTime(p, "start");
+        long end = requiredTime(p, "end");
+        if (end < start) {
+            throw ApiError.invalidParam("end", "end timestamp must not be before start time");
+        }
+        long stepNanos;
+        try {
+            stepNanos = ApiParams.parseDuration(p.first("step"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidParam("step", e.getMessage());
+        }
+        if (stepNanos <= 0) {
+            throw ApiError.invalidParam(
+                    "step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        // Prometheus divides nanosecond durations, saturating as Go's Time.Sub does
+        if (saturatingNanos(start, end) / stepNanos > MAX_POINTS) {
+            throw ApiError.badData("exceeded maximum resolution of 11,000 points per timeseries."
+                    + " Try decreasing the query resolution (?step=XX)");
+        }
+        long deadline = deadline(p, started);
+        Engine e = engineFor(p);
+        String text = p.first("query");
+        ParsedQuery q = parse(text);
+        ValueType type = q.expr().type();
+        if (type != ValueType.VECTOR && type != ValueType.SCALAR) {
+            throw ApiError.invalidParam(
+                    "query",
+                    "invalid expression type \"" + type.documentedName()
+                            + "\" for range query, must be Scalar or instant Vector");
+        }
+        // Prometheus' engine truncates the step to ms; a sub-millisecond step would never advance
+        long stepMs = Math.max(1, stepNanos / 1_000_000);
+        String tenant = ex.tenant();
+        QueryStats stats = new QueryStats(started);
+        stats.prepared();
+        QueryResult result = run(
+                () -> e.range(new DeadlineQuerier(querier, deadline), tenant, q, start, end, stepMs), deadline, stats);
+        QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
+    }
+
+    /** {@code /query_range} calls {@code parseTime} directly: no default, no "invalid time value" prefix. */
+    private static long requiredTime(Exchange.Params p, String name) {
+        try {
+            return ApiParams.parseTime(p.first(name));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidParam(name, e.getMessage());
+        }
+    }
+
+    private static long saturatingNanos(long startMs, long endMs) {
+        try {
+            return Math.multiplyExact(Math.subtractExact(endMs, startMs), 1_000_000L);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    // ---------------------------------------------------------------- /api/v1/format_query, /parse_query
+
+    private void formatQuery(Exchange ex) throws IOException {
+        ParsedQuery q = parse(ex.params().first("query"));
+        String pretty = q.expr().pretty();
+        PromJson.success(ex, g -> g.writeString(pretty), List.of());
+    }
+
+    /** The AST as JSON for Prometheus' UI tree view; experimental in Prometheus too. */
+    private void parseQuery(Exchange ex) throws IOException {
+        ParsedQuery q = parse(ex.params().first("query"));
+        Map<String, Object> tree = AstJson.tree(q.expr());
+        PromJson.success(ex, g -> AstJson.write(g, tree), List.of());
+    }
+
+    // ---------------------------------------------------------------- /api/v1/query_exemplars
+
+    private void queryExemplars(Exchange ex) throws IOException {
+        Exchange.Params p = ex.params();
+        long start = ApiParams.time(p, "start", ApiParams.MIN_TIME);
+        long end = ApiParams.time(p, "end", ApiParams.MAX_TIME);
+        if (end < start) {
+            throw ApiError.badData("end timestamp must not be before start timestamp");
+        }
+        ParsedQuery q;
+        try {
+            q = PromQLParser.parse(p.first("query"), parserOptions);
+        } catch (SextantException e) {
+            throw ApiError.badData(e.getMessage());
+        }
+        List<List<Matcher>> selectors = new ArrayList<>();
+        collectSelectors(q.expr(), selectors);
+        if (selectors.isEmpty()) {
+            // Prometheus answers a query without selectors with no data at all
+            ex.respond(204, PromJson.CONTENT_TYPE, new byte[0], 0);
+            return;
+        }
+        List<Querier.SeriesExemplars> result = querier.exemplars(ex.tenant(), selectors, start, end);
+        PromJson.success(ex, g -> QueryJson.writeExemplars(g, result), List.of());
+    }
+
+    /** Prometheus' {@code parser.ExtractSelectors}: the matchers of every vector selector, in tree order. */
+    private static void collectSelectors(Expr expr, List<List<Matcher>> out) {
+        if (expr instanceof VectorSelector v) {
+            out.add(v.matchers());
+        } else if (expr instanceof MatrixSelector m) {
+            out.add(m.selector().matchers());
+        } else if (expr instanceof AggregateExpr a) {
+            if (a.param() != null) {
+                collectSelectors(a.param(), out);
+            }
+            collectSelectors(a.expr(), out);
+        } else if (expr instanceof BinaryExpr b) {
+            collectSelectors(b.lhs(), out);
+            collectSelectors(b.rhs(), out);
+        } else if (expr instanceof Call c) {
+            c.args().forEach(arg -> collectSelectors(arg, out));
+        } else if (expr instanceof ParenExpr paren) {
+            collectSelectors(paren.expr(), out);
+        } else if (expr instanceof SubqueryExpr s) {
+            collectSelectors(s.expr(), out);
+        } else if (expr instanceof UnaryExpr u) {
+            collectSelectors(u.expr(), out);
+        }
+        // number and string literals have no selectors
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private ParsedQuery parse(String query) {
+        try {
+            return PromQLParser.parse(query, parserOptions);
+        } catch (SextantException e) {
+            throw ApiError.invalidParam("query", e.getMessage());
+        }
+    }
+
+    /**
+     * The deadline in {@link System#nanoTime()} terms: the engine timeout, shortened by a {@code timeout}
+     * parameter.
+     */
+    private long deadline(Exchange.Params p, long started) {
+        long timeout = timeoutNanos;
+        String to = p.first("timeout");
+        if (!to.isEmpty()) {
+            try {
+                timeout = Math.min(timeout, ApiParams.parseDuration(to));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalidParam("timeout", e.getMessage());
+            }
+        }
+        return started + timeout;
+    }
+
+    /** The engine, or one with the query's {@code lookback_delta} (zero or negative: the server's). */
+    private Engine engineFor(Exchange.Params p) {
+        String s = p.first("lookback_delta");
+        if (s.isEmpty()) {
+            return engine;
+        }
+        long nanos;
+        try {
+            nanos = ApiParams.parseDuration(s);
+        } catch (IllegalArgumentException e) {
+            // Prometheus returns this one unwrapped
+            throw ApiError.badData("error parsing lookback delta duration: " + e.getMessage());
+        }
+        long ms = nanos / 1_000_000;
+        if (ms <= 0) {
+            return engine;
+        }
+        return new Engine(new EngineOptions(
+                ms,
+                engineOptions.defaultSubqueryStepMs(),
+                engineOptions.maxSamples(),
+                engineOptions.delayedNameRemoval()));
+    }
+
+    /** An evaluation, run on a query thread. */
+    @FunctionalInterface
+    private interface Evaluation {
+        QueryResult run();
+    }
+
+    /**
+     * Waits for a slot and runs {@code evaluation} within the deadline.
+     *
+     * @throws ApiError {@code timeout} (503) when the deadline passes in the queue or during evaluation, {@code
+     *     canceled} (499) when the request thread is interrupted, the engine's errors mapped to their types
+     */
+    private QueryResult run(Evaluation evaluation, long deadline, QueryStats stats) {
+        try {
+            long remaining = deadline - System.nanoTime();
+            // a deadline already passed fails here, not by a race between a fast evaluation and the wait for it
+            if (remaining <= 0 || !slots.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+                throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in query queue");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(ApiError.Type.CANCELED, "query was canceled in query queue");
+        }
+        stats.dequeued();
+        Future<QueryResult> future;
+        try {
+            future = executor.submit(() -> {
+                try {
+                    return evaluation.run();
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            throw new ApiError(ApiError.Type.UNAVAILABLE, "the server is stopping");
+        }
+        try {
+            QueryResult result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            stats.evaluated();
+            return result;
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
+        } catch (ExecutionException e) {
+            throw toApiError(e.getCause());
+        }
+    }
+
+    private static ApiError toApiError(Throwable cause) {
+        if (cause instanceof DeadlineQuerier.Aborted a) {
+            return a.timedOut()
+                    ? new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation")
+                    : new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
+        }
+        if (cause instanceof SextantException s) {
+            return PromReadApi.toApiError(s);
+        }
+        log.error("query evaluation failed", cause);
+        return new ApiError(ApiError.Type.INTERNAL, "unexpected error: " + cause);
+    }
+}
