@@ -43,6 +43,7 @@ final class Evaluation {
     private final StepGrid queryGrid;
     final Annotations annotations = new Annotations();
     private final Window window = new Window();
+    private long samplesLoaded;
 
     Evaluation(Engine engine, Querier querier, String tenant, ParsedQuery query, StepGrid grid) {
         this.engine = engine;
@@ -273,6 +274,21 @@ final class Evaluation {
 
     // ------------------------------------------------------------------ selectors
 
+    /**
+     * Counts the raw samples a query reads from storage against {@link EngineOptions#maxSamples()}, with
+     * Prometheus' error. Prometheus limits the samples held at once; counting everything read is stricter,
+     * never looser.
+     */
+    private List<Series> counted(List<Series> selected) {
+        for (Series s : selected) {
+            samplesLoaded += s.samples().count();
+        }
+        if (samplesLoaded > options().maxSamples()) {
+            throw QueryErrors.execution("query processing would load too many samples into memory in query execution");
+        }
+        return selected;
+    }
+
     private long offset(VectorSelector vs) {
         return duration(vs.offsetExpr(), vs.offsetMillis(), false);
     }
@@ -368,12 +384,12 @@ final class Evaluation {
         long lookback = options().lookbackMs();
         boolean smoothed = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED;
         // A smoothed selector also reads up to a lookback after the step, to interpolate towards.
-        List<Series> selected = querier.select(
+        List<Series> selected = counted(querier.select(
                 tenant,
                 vs.matchers(),
                 readGrid.start() - off - lookback + 1,
                 readGrid.end() - off + (smoothed ? lookback : 0),
-                SelectHints.SAMPLES);
+                SelectHints.SAMPLES));
         List<StepSeries> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
             StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
@@ -391,12 +407,12 @@ final class Evaluation {
         StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long off = offset(vs);
         long lookback = options().lookbackMs();
-        List<Series> selected = querier.select(
+        List<Series> selected = counted(querier.select(
                 tenant,
                 vs.matchers(),
                 readGrid.start() - off - lookback + 1,
                 readGrid.end() - off,
-                SelectHints.SAMPLES);
+                SelectHints.SAMPLES));
         List<StepSeries> out = new ArrayList<>(selected.size());
         long[] times = new long[readGrid.size()];
         for (Series s : selected) {
@@ -443,7 +459,7 @@ final class Evaluation {
                 : 0;
         long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - rangeMs - before + 1;
         long to = (at == Long.MIN_VALUE ? lastEnd : at) - off + after;
-        List<Series> selected = querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES);
+        List<Series> selected = counted(querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES));
         List<Series> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
             out.add(new Series(s.labels(), Selectors.withoutStaleMarkers(s.samples())));
@@ -496,12 +512,30 @@ final class Evaluation {
             if (res.isEmpty()) {
                 continue;
             }
+            if (f == RangeFunction.RATE || f == RangeFunction.INCREASE) {
+                warnIfNotCounter(s.labels(), arg);
+            }
             StepSeries named = keepsName
                     ? new StepSeries(s.labels(), res.values(), res.present(), r.dropName())
                     : nameDropped(s.labels(), res);
             out.add(named);
         }
         return out;
+    }
+
+    /** Prometheus' PossibleNonCounterInfo: rate/increase over a metric not named like a counter. */
+    private void warnIfNotCounter(Labels input, Expr arg) {
+        String metric = input.metricName();
+        if (!metric.isEmpty()
+                && !metric.endsWith("_total")
+                && !metric.endsWith("_sum")
+                && !metric.endsWith("_count")
+                && !metric.endsWith("_bucket")) {
+            annotations.info(
+                    "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
+                            + io.sextant.promql.parser.PromQLParser.quote(metric),
+                    position(arg));
+        }
     }
 
     /** Prometheus allows anchored and smoothed ranges only in some functions. */

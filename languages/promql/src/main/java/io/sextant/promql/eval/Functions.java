@@ -197,28 +197,7 @@ final class Functions {
             }
             default -> {}
         }
-        List<StepSeries> out = ev.rangeFunction(f, range, grid, p0, p1);
-        if (f == RangeFunction.RATE || f == RangeFunction.INCREASE) {
-            warnIfNotCounter(ev, out, range);
-        }
-        return out;
-    }
-
-    /** Prometheus' PossibleNonCounterInfo for rate/increase over a metric not named like a counter. */
-    private static void warnIfNotCounter(Evaluation ev, List<StepSeries> out, Expr range) {
-        for (StepSeries s : out) {
-            String metric = s.labels().metricName();
-            if (!metric.isEmpty()
-                    && !metric.endsWith("_total")
-                    && !metric.endsWith("_sum")
-                    && !metric.endsWith("_count")
-                    && !metric.endsWith("_bucket")) {
-                ev.annotations.info(
-                        "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
-                                + PromQLParser.quote(metric),
-                        ev.position(range));
-            }
-        }
+        return ev.rangeFunction(f, range, grid, p0, p1);
     }
 
     @FunctionalInterface

@@ -1,10 +1,13 @@
 package io.sextant.promql.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sextant.promql.parser.ParserOptions;
 import io.sextant.promql.parser.PromQLParser;
+import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
+import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.head.StoreOptions;
@@ -91,6 +94,24 @@ class EngineTest {
                 .as("left-open lookback")
                 .isEmpty();
         assertThat(instant("absent(nope{job=\"x\"})", 50 * MIN)).containsEntry("{job=\"x\"}", 1.0);
+    }
+
+    @Test
+    void tooManySamplesIsAnExecutionError() {
+        Engine small = new Engine(new EngineOptions(300_000, 60_000, 40, true));
+        // 4 series × 11 samples = 44 samples read
+        assertThatThrownBy(() -> small.instant(
+                        store,
+                        "t",
+                        PromQLParser.parse("sum_over_time(http_requests_total[1h])", ParserOptions.ALL),
+                        50 * MIN))
+                .isInstanceOf(SextantException.class)
+                .hasMessage("query processing would load too many samples into memory in query execution")
+                .extracting(e -> ((SextantException) e).code())
+                .isEqualTo(ErrorCode.QUERY_EXECUTION);
+        assertThat(small.instant(store, "t", PromQLParser.parse("http_requests_total", ParserOptions.ALL), 50 * MIN)
+                        .value())
+                .isInstanceOf(QueryValue.Vector.class);
     }
 
     @Test
