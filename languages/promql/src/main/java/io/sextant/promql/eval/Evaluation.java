@@ -432,6 +432,62 @@ final class Evaluation {
         return out;
     }
 
+    /**
+     * The info series for info(): instant-selected at every step like the first selector of {@code arg} (its
+     * offset and {@code @}), each value being the timestamp of the sample selected.
+     */
+    List<StepSeries> infoSeries(Expr arg, List<io.sextant.storage.Matcher> matchers, StepGrid grid) {
+        VectorSelector first = firstSelector(arg);
+        long at = first == null ? Long.MIN_VALUE : atTime(first.at());
+        long off = first == null ? 0 : offset(first);
+        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
+        long lookback = options().lookbackMs();
+        List<Series> selected = counted(querier.select(
+                tenant, matchers, readGrid.start() - off - lookback + 1, readGrid.end() - off, SelectHints.SAMPLES));
+        List<StepSeries> out = new ArrayList<>(selected.size());
+        long[] times = new long[readGrid.size()];
+        for (Series s : selected) {
+            StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
+            Selectors.instant(s.samples(), readGrid, off, lookback, r.values(), r.present(), times);
+            for (int t = r.present().nextSetBit(0); t >= 0; t = r.present().nextSetBit(t + 1)) {
+                r.values()[t] = times[t];
+            }
+            if (!r.isEmpty()) {
+                out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
+            }
+        }
+        return out;
+    }
+
+    private static VectorSelector firstSelector(Expr e) {
+        e = unwrap(e);
+        if (e instanceof VectorSelector v) {
+            return v;
+        }
+        if (e instanceof MatrixSelector m) {
+            return m.selector();
+        }
+        List<Expr> children = List.of();
+        if (e instanceof SubqueryExpr q) {
+            children = List.of(q.expr());
+        } else if (e instanceof UnaryExpr u) {
+            children = List.of(u.expr());
+        } else if (e instanceof BinaryExpr b) {
+            children = List.of(b.lhs(), b.rhs());
+        } else if (e instanceof AggregateExpr a) {
+            children = a.param() == null ? List.of(a.expr()) : List.of(a.param(), a.expr());
+        } else if (e instanceof Call c) {
+            children = c.args();
+        }
+        for (Expr child : children) {
+            VectorSelector v = firstSelector(child);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** A one-step result repeated on every step (an {@code @}-fixed selection). */
     private static StepSeries replicate(StepSeries one, int steps) {
         StepSeries r = new StepSeries(one.labels(), new double[steps], new BitSet(steps), one.dropName());

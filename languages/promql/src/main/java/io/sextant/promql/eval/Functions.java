@@ -150,6 +150,9 @@ final class Functions {
             case "sort_by_label", "sort_by_label_desc" -> {
                 return sortByLabel(ev, c, grid, name.endsWith("_desc"));
             }
+            case "info" -> {
+                return InfoFunction.eval(ev, c, grid);
+            }
             case "label_replace" -> {
                 return labelReplace(ev, args, grid);
             }
