@@ -13,8 +13,12 @@ import java.util.Random;
  *   <li>no {@code holt_winters} / {@code double_exponential_smoothing} (A.3), no UTF-8 names (A.4), no numbers as
  *       durations or duration expressions (A.5, B), none of the functions of section B;
  *   <li>no {@code round()} (A.9: 3.1 drops {@code __name__}, 2.42 keeps it);
- *   <li>{@code stddev}, {@code stdvar} and {@code stddev_over_time}/{@code stdvar_over_time} only over selectors
- *       and range functions, which never yield ±Inf (A.11: their ±Inf handling changed in 3.0);
+ *   <li>the {@code stddev} and {@code stdvar} aggregations only over selectors and range functions of series
+ *       without NaN samples, which never yield NaN or ±Inf (A.11: "stddev/stdvar treat ±Inf consistently [3.0.0]";
+ *       3.x also answers NaN, where 2.42 answers 0, for a group of one NaN);
+ *   <li>{@code %} only with a selector as its left operand: its remainder turns a last-digit difference of a large
+ *       computed dividend into a large relative one, and 3.x computes sums and averages with Kahan compensation
+ *       (A.7), so their last digits legitimately differ from 2.42's;
  *   <li>unary minus, {@code label_replace} and {@code label_join} only over single-name inputs, and {@code
  *       label_join} never into one of its source labels (A.11: collision and duplicate fixes in 3.3 and 3.9);
  *   <li>{@code topk}/{@code bottomk}/{@code quantile} only with constant parameters (A.11);
@@ -48,6 +52,10 @@ final class PromqlQueryGenerator {
             "http_request_duration_seconds_sum");
     private static final List<String> GAUGES =
             List.of("node_memory_bytes", "temperature_celsius", "queue_depth", "up", "batch_last_success");
+    /** The gauges without NaN samples: temperature_celsius has some. */
+    private static final List<String> FINITE_GAUGES =
+            List.of("node_memory_bytes", "queue_depth", "up", "batch_last_success");
+
     private static final List<String> RANGES = List.of("1m", "2m", "5m", "10m");
     private static final List<String> OFFSETS = List.of("1m", "5m", "10m", "90s");
     private static final List<String> COUNTER_FUNCTIONS = List.of("rate", "irate", "increase", "resets");
@@ -80,7 +88,23 @@ final class PromqlQueryGenerator {
             case 2 -> "topk(" + (1 + random.nextInt(4)) + ", " + vector(1) + ")";
             case 3 -> "bottomk(" + (1 + random.nextInt(4)) + ", " + vector(1) + ")";
             case 4 -> scalarExpression();
+            case 5 -> invalid();
             default -> vector(2 + random.nextInt(2));
+        };
+    }
+
+    /** Expressions both must refuse, with the same error type. */
+    private String invalid() {
+        String sel = selector(pick(GAUGES));
+        return switch (random.nextInt(6)) {
+            // parse and type errors: 400 bad_data
+            case 0 -> "rate(" + sel + ")";
+            case 1 -> "sum(" + sel + "[5m])";
+            case 2 -> sel + " +";
+            case 3 -> "topk(" + sel + ", " + sel + ")";
+            case 4 -> "histogram_quantile(" + sel + ")";
+            // two names that drop to the same label set: 422 execution error
+            default -> "rate({__name__=~\"process_cpu_seconds_total|http_request_duration_seconds_count\"}[5m])";
         };
     }
 
@@ -160,19 +184,24 @@ final class PromqlQueryGenerator {
 
     // ---------------------------------------------------------------- leaves
 
-    /** A selector or a range function over one: never ±Inf, so safe for stddev/stdvar. */
+    /** A selector or a range function over one: never ±Inf. */
     private String leaf() {
+        return leaf(GAUGES);
+    }
+
+    /** A leaf over the given gauges (or counters): over {@link #FINITE_GAUGES}, never NaN either. */
+    private String leaf(List<String> gauges) {
         return switch (random.nextInt(5)) {
-            case 0 -> selector(pick(GAUGES)) + offset();
+            case 0 -> selector(pick(gauges)) + offset();
             case 1, 2 ->
                 pick(COUNTER_FUNCTIONS) + "(" + selector(pick(COUNTERS)) + "[" + pick(RANGES) + "]" + offset() + ")";
-            case 3 -> gaugeRangeFunction();
+            case 3 -> gaugeRangeFunction(gauges);
             default -> selector(pick(COUNTERS)) + offset();
         };
     }
 
-    private String gaugeRangeFunction() {
-        String range = selector(pick(GAUGES)) + "[" + pick(RANGES) + "]" + offset();
+    private String gaugeRangeFunction(List<String> gauges) {
+        String range = selector(pick(gauges)) + "[" + pick(RANGES) + "]" + offset();
         return switch (random.nextInt(8)) {
             case 0 -> "quantile_over_time(" + pick(List.of("0", "0.25", "0.5", "0.9", "1")) + ", " + range + ")";
             case 1 -> "predict_linear(" + range + ", " + pick(List.of("60", "300", "3600")) + ")";
@@ -220,7 +249,7 @@ final class PromqlQueryGenerator {
             case 3 -> "count_values" + g + "(\"value\", " + countable() + ")";
             default -> {
                 String op = pick(SIMPLE_AGGREGATIONS);
-                String arg = op.startsWith("std") ? leaf() : vector(depth - 1);
+                String arg = op.startsWith("std") ? leaf(FINITE_GAUGES) : vector(depth - 1);
                 yield op + g + " (" + arg + ")";
             }
         };
@@ -295,7 +324,9 @@ final class PromqlQueryGenerator {
     private String binary(int depth) {
         String op = pick(ARITHMETIC);
         return switch (random.nextInt(5)) {
-            case 0 -> "(" + vector(depth - 1) + ") " + op + " " + pick(List.of("2", "0.5", "100", "0"));
+            case 0 ->
+                "(" + (op.equals("%") ? selector(pick(GAUGES)) : vector(depth - 1)) + ") " + op + " "
+                        + pick(List.of("2", "0.5", "100", "0"));
             case 1 -> pick(List.of("1", "3", "1e3")) + " " + op + " (" + vector(depth - 1) + ")";
             case 2 -> {
                 // the same input against itself a little earlier: identical label sets, one-to-one
@@ -309,7 +340,7 @@ final class PromqlQueryGenerator {
             }
             default -> {
                 String by = pick(List.of("job", "job, instance", "instance"));
-                yield "sum by (" + by + ") (" + vector(depth - 1) + ") " + op + " "
+                yield "sum by (" + by + ") (" + vector(depth - 1) + ") " + (op.equals("%") ? "/" : op) + " "
                         + pick(List.of("", "on (" + by + ") ", "ignoring (code) "))
                         + "count by (" + by + ") (" + vector(depth - 1) + ")";
             }
@@ -319,7 +350,10 @@ final class PromqlQueryGenerator {
     /** Matching modifiers: on/ignoring, group_left/group_right with info-style series, and set operators. */
     private String matched(int depth) {
         String counterRate = "rate(" + selector("http_requests_total") + "[" + pick(RANGES) + "])";
-        return switch (random.nextInt(8)) {
+        return switch (random.nextInt(10)) {
+            // many series on both sides: execution errors (422) unless the matchers leave one side unique
+            case 8 -> selector("http_requests_total") + " * on (job) " + selector("up");
+            case 9 -> selector("up") + " + on (job, instance) group_left " + selector("http_requests_total");
             case 0 ->
                 counterRate + " * on (job, instance) group_left (" + pick(List.of("version", "region", "")) + ") "
                         + selector("node_info");
