@@ -80,6 +80,9 @@ class PromqlDifferentialTest {
     private Process prometheus;
     private TestServer sextant;
     private int promPort;
+    /** The time {@link PromqlQueryGenerator#AT} stands for: an hour into the data, off the samples. */
+    private long at;
+
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -136,6 +139,7 @@ class PromqlDifferentialTest {
         startPrometheus();
 
         long base = System.currentTimeMillis() / 60_000 * 60_000 - 90 * 60_000L + SAMPLE_PHASE_MS;
+        at = base + 60 * 60_000L + EVAL_PHASE_MS;
         List<DataSeries> data = dataSet(base);
         write(data, base);
 
@@ -405,20 +409,21 @@ class PromqlDifferentialTest {
         PromqlQueryGenerator generator = new PromqlQueryGenerator(SEED);
         Random r = new Random(SEED + 1);
         long first = base + FIRST_EVAL_AFTER_MS + EVAL_PHASE_MS;
-        long last = base + (POINTS - 2) * STEP_MS;
-        int slots = (int) ((last - first) / STEP_MS);
+        int slots = (POINTS - 2) - (int) ((FIRST_EVAL_AFTER_MS + EVAL_PHASE_MS) / STEP_MS);
+        // the last evaluation time, like all of them off the samples (end() included)
+        long last = first + slots * STEP_MS;
         List<Query> out = new ArrayList<>();
         for (int i = 0; i < INSTANT_QUERIES; i++) {
             long t = first + r.nextInt(slots) * STEP_MS;
-            out.add(new Query(generator.next(), false, "time=" + seconds(t)));
+            out.add(new Query(generator.next(false), false, "time=" + seconds(t)));
         }
         for (int i = 0; i < RANGE_QUERIES; i++) {
             long step = List.of(15_000L, 30_000L, 45_000L, 60_000L).get(r.nextInt(4));
             int points = 5 + r.nextInt(30);
             long start = first + r.nextInt(slots / 2) * STEP_MS;
-            long end = Math.min(start + points * step, last);
+            long end = start + Math.min(points, (last - start) / step) * step;
             out.add(new Query(
-                    generator.next(),
+                    generator.next(true),
                     true,
                     "start=" + seconds(start) + "&end=" + seconds(end) + "&step=" + step / 1000));
         }
@@ -766,7 +771,8 @@ class PromqlDifferentialTest {
     // ---------------------------------------------------------------- HTTP and Prometheus
 
     private Answer ask(URI endpoint, Query q) throws Exception {
-        return raw(endpoint, "POST", "query=" + enc(q.expression()) + "&" + q.parameters());
+        String expression = q.expression().replace(PromqlQueryGenerator.AT, "@ " + seconds(at));
+        return raw(endpoint, "POST", "query=" + enc(expression) + "&" + q.parameters());
     }
 
     private Answer raw(URI uri, String method, String form) throws Exception {

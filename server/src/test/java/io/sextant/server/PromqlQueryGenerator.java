@@ -77,11 +77,23 @@ final class PromqlQueryGenerator {
     private static final List<String> SIMPLE_AGGREGATIONS =
             List.of("sum", "avg", "min", "max", "count", "group", "stddev", "stdvar");
     private static final List<String> GROUPINGS = List.of("job", "instance", "job, instance", "code", "method, job");
+    private static final List<String> TRIGONOMETRY = List.of(
+            "acos", "asin", "atan", "cos", "sin", "tan", "cosh", "sinh", "tanh", "asinh", "acosh", "atanh", "deg",
+            "rad");
+    private static final List<String> CALENDAR =
+            List.of("minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year");
     private static final List<String> MATH =
             List.of("abs", "ceil", "floor", "sqrt", "exp", "ln", "log2", "log10", "sgn");
 
-    /** One query expression; the top level is sometimes an ordering function, whose order the test compares. */
-    String next() {
+    /** Whether the expression being generated is for a range query. */
+    private boolean range;
+
+    /**
+     * One query expression for an instant or a range query; the top level is sometimes an ordering function, whose
+     * order the test compares. {@value #AT} stands for a fixed time the test chooses.
+     */
+    String next(boolean forRange) {
+        range = forRange;
         return switch (random.nextInt(12)) {
             case 0 -> "sort(" + vector(2) + ")";
             case 1 -> "sort_desc(" + vector(2) + ")";
@@ -178,8 +190,34 @@ final class PromqlQueryGenerator {
         }
     }
 
+    /** The placeholder for the fixed time of {@code @} modifiers, .3 s off the samples like every query time. */
+    static final String AT = "@ AT";
+
+    /** Sometimes an offset, sometimes an @ modifier: the query's start or end, or a fixed time. */
     private String offset() {
-        return chance(20) ? " offset " + pick(OFFSETS) : "";
+        return offset(true);
+    }
+
+    /**
+     * Like {@link #offset()}, but for the argument of {@code predict_linear} and {@code timestamp}, where 2.42
+     * evaluates an {@code @} modifier wrongly in range queries: it moves the fixed window along with the steps
+     * (prometheus/prometheus#11708, fixed in 2.50.0 by #13559, "Fix wrongly scoped range vectors with @
+     * modifier"), and {@code timestamp()} of an {@code @} selector became step-invariant only in 3.x (#17313).
+     * A subquery is a range evaluation too. Elsewhere in instant queries both versions agree, so there they keep
+     * the modifier.
+     */
+    private String atUnsafeOffset() {
+        return offset(!range && subqueries == 0);
+    }
+
+    private String offset(boolean at) {
+        return switch (random.nextInt(20)) {
+            case 0, 1, 2 -> " offset " + pick(OFFSETS);
+            case 3 -> at ? " @ " + pick(List.of("start()", "end()")) : "";
+            case 4 -> at ? " @ end() offset " + pick(OFFSETS) : "";
+            case 5 -> at ? " " + AT + pick(List.of("", " offset 1m")) : "";
+            default -> "";
+        };
     }
 
     // ---------------------------------------------------------------- leaves
@@ -201,11 +239,12 @@ final class PromqlQueryGenerator {
     }
 
     private String gaugeRangeFunction(List<String> gauges) {
-        String range = selector(pick(gauges)) + "[" + pick(RANGES) + "]" + offset();
+        String window = selector(pick(gauges)) + "[" + pick(RANGES) + "]";
         return switch (random.nextInt(8)) {
-            case 0 -> "quantile_over_time(" + pick(List.of("0", "0.25", "0.5", "0.9", "1")) + ", " + range + ")";
-            case 1 -> "predict_linear(" + range + ", " + pick(List.of("60", "300", "3600")) + ")";
-            default -> pick(GAUGE_FUNCTIONS) + "(" + range + ")";
+            case 0 ->
+                "quantile_over_time(" + pick(List.of("0", "0.25", "0.5", "0.9", "1")) + ", " + window + offset() + ")";
+            case 1 -> "predict_linear(" + window + atUnsafeOffset() + ", " + pick(List.of("60", "300", "3600")) + ")";
+            default -> pick(GAUGE_FUNCTIONS) + "(" + window + offset() + ")";
         };
     }
 
@@ -265,13 +304,18 @@ final class PromqlQueryGenerator {
     }
 
     private String function(int depth) {
-        return switch (random.nextInt(9)) {
+        return switch (random.nextInt(12)) {
+            case 9 -> pick(TRIGONOMETRY) + "(clamp(" + vector(depth - 1) + ", -1, 1))";
+            case 10 ->
+                pick(CALENDAR) + "(" + pick(List.of("", "timestamp(" + selector(pick(GAUGES)) + atUnsafeOffset() + ")"))
+                        + ")";
+            case 11 -> "(" + vector(depth - 1) + ") " + pick(ARITHMETIC) + " scalar(" + leaf() + ")";
             case 0, 1 -> pick(MATH) + "(" + vector(depth - 1) + ")";
             case 2 ->
                 pick(List.of("clamp_min", "clamp_max")) + "(" + vector(depth - 1) + ", "
                         + pick(List.of("0", "1", "5", "1e9")) + ")";
             case 3 -> "clamp(" + vector(depth - 1) + ", " + pick(List.of("0, 10", "1, 2", "5, 1")) + ")";
-            case 4 -> "timestamp(" + selector(pick(GAUGES)) + offset() + ")";
+            case 4 -> "timestamp(" + selector(pick(GAUGES)) + atUnsafeOffset() + ")";
             case 5 -> "label_replace(" + singleName() + ", \"dst\", \"$1\", \"instance\", \"(h[0-9]).*\")";
             case 6 -> "label_join(" + singleName() + ", \"joined\", \"-\", \"job\", \"instance\")";
             case 7 -> "-" + singleName();
