@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Queries run on their own threads, at most {@code maxConcurrency} at once (the rest wait for a slot, as in
  * Prometheus' active query tracker), so that the request can be answered with {@code timeout} when the
- * deadline passes even if the evaluation is still busy. The engine has no cancellation points of its own; an
- * abandoned evaluation stops at its next storage read (see {@link DeadlineQuerier}) and keeps its slot until
- * then, so the limit bounds the evaluations really running.
+ * deadline passes even if the evaluation is still busy. An abandoned evaluation is interrupted and stops at
+ * its next storage read (see {@link DeadlineQuerier}) or the engine's next node or series, whichever comes
+ * first, and keeps its slot until then, so the limit bounds the evaluations really running.
  */
 public final class PromQueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PromQueryApi.class);

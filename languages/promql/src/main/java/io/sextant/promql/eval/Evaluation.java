@@ -198,6 +198,7 @@ final class Evaluation {
      * (one per step) for a scalar, a {@link RangeValue} for a range vector, a {@code String} for a string.
      */
     Object eval(Expr e, StepGrid grid) {
+        checkInterrupted();
         e = unwrap(e);
         if (e instanceof NumberLiteral n) {
             double[] v = new double[grid.size()];
@@ -270,6 +271,16 @@ final class Evaluation {
             return new StepSeries(s.labels(), new double[steps], new BitSet(steps), true);
         }
         return StepSeries.empty(BinaryOperators.withoutName(s.labels()), steps);
+    }
+
+    /**
+     * A query whose caller gave up (timeout, client gone) interrupts the evaluating thread; stopping at the
+     * next node or series frees its resources instead of finishing work nobody reads.
+     */
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("query evaluation was interrupted");
+        }
     }
 
     // ------------------------------------------------------------------ selectors
@@ -552,6 +563,7 @@ final class Evaluation {
         long lookback = options().lookbackMs();
         List<StepSeries> out = new ArrayList<>(r.series().size());
         for (Series s : r.series()) {
+            checkInterrupted();
             StepSeries res = new StepSeries(s.labels(), new double[windows.size()], new BitSet(windows.size()), false);
             Selectors.range(
                     f,
