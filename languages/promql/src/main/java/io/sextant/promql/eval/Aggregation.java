@@ -47,15 +47,7 @@ public final class Aggregation {
 
         /** The labels that identify a series' group (and label the group's output). */
         Labels key(Labels series) {
-            Labels.Builder b = Labels.builder();
-            for (int i = 0; i < series.size(); i++) {
-                String name = series.name(i);
-                boolean listed = labels.contains(name);
-                if (without ? !listed && !name.equals(Labels.METRIC_NAME) : listed) {
-                    b.add(name, series.value(i));
-                }
-            }
-            return b.build();
+            return LabelOrder.project(series, !without, labels);
         }
     }
 

@@ -83,15 +83,7 @@ public final class BinaryOperators {
 
         /** The labels two series must share to match. */
         Labels signature(Labels l) {
-            Labels.Builder b = Labels.builder();
-            for (int i = 0; i < l.size(); i++) {
-                String name = l.name(i);
-                boolean keep = on ? labels.contains(name) : !labels.contains(name) && !name.equals(Labels.METRIC_NAME);
-                if (keep) {
-                    b.add(name, l.value(i));
-                }
-            }
-            return b.build();
+            return LabelOrder.project(l, on, labels);
         }
     }
 

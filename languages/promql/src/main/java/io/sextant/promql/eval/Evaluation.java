@@ -389,56 +389,20 @@ final class Evaluation {
     }
 
     private List<StepSeries> selectInstant(VectorSelector vs, StepGrid grid) {
-        long at = atTime(vs.at());
-        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
-        long off = offset(vs);
-        long lookback = options().lookbackMs();
         boolean smoothed = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED;
-        // A smoothed selector also reads up to a lookback after the step, to interpolate towards.
-        List<Series> selected = counted(querier.select(
-                tenant,
-                vs.matchers(),
-                readGrid.start() - off - lookback + 1,
-                readGrid.end() - off + (smoothed ? lookback : 0),
-                SelectHints.SAMPLES));
-        List<StepSeries> out = new ArrayList<>(selected.size());
-        for (Series s : selected) {
-            StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
-            Selectors.instant(s.samples(), readGrid, off, lookback, smoothed, r.values(), r.present(), null);
-            if (!r.isEmpty()) {
-                out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
-            }
-        }
-        return out;
+        return instantSelect(vs.matchers(), atTime(vs.at()), offset(vs), smoothed, false, grid);
     }
 
     /** timestamp(selector): the time (s) of the sample each step selected, the name dropped. */
     List<StepSeries> sampleTimestamps(VectorSelector vs, StepGrid grid) {
-        long at = atTime(vs.at());
-        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
-        long off = offset(vs);
-        long lookback = options().lookbackMs();
-        List<Series> selected = counted(querier.select(
-                tenant,
-                vs.matchers(),
-                readGrid.start() - off - lookback + 1,
-                readGrid.end() - off,
-                SelectHints.SAMPLES));
-        List<StepSeries> out = new ArrayList<>(selected.size());
-        long[] times = new long[readGrid.size()];
-        for (Series s : selected) {
-            StepSeries values = StepSeries.empty(s.labels(), readGrid.size());
-            Selectors.instant(s.samples(), readGrid, off, lookback, values.values(), values.present(), times);
-            if (values.isEmpty()) {
-                continue;
+        List<StepSeries> times = instantSelect(vs.matchers(), atTime(vs.at()), offset(vs), false, true, grid);
+        List<StepSeries> out = new ArrayList<>(times.size());
+        for (StepSeries s : times) {
+            StepSeries r = renamed(s, true, grid.size());
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                r.set(t, s.values()[t] / 1000.0);
             }
-            StepSeries r = renamed(values, true, readGrid.size());
-            for (int t = values.present().nextSetBit(0);
-                    t >= 0;
-                    t = values.present().nextSetBit(t + 1)) {
-                r.set(t, times[t] / 1000.0);
-            }
-            out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
+            out.add(r);
         }
         return out;
     }
@@ -451,21 +415,43 @@ final class Evaluation {
         VectorSelector first = firstSelector(arg);
         long at = first == null ? Long.MIN_VALUE : atTime(first.at());
         long off = first == null ? 0 : offset(first);
+        return instantSelect(matchers, at, off, false, true, grid);
+    }
+
+    /**
+     * Selects series with lookback and staleness at every step (or once at {@code at}, repeated on every
+     * step). The values are the samples', or with {@code sampleTimes} the timestamps (ms) of the samples
+     * chosen. A smoothed selector also reads up to a lookback after the step, to interpolate towards.
+     */
+    private List<StepSeries> instantSelect(
+            List<io.sextant.storage.Matcher> matchers,
+            long at,
+            long off,
+            boolean smoothed,
+            boolean sampleTimes,
+            StepGrid grid) {
         StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long lookback = options().lookbackMs();
         List<Series> selected = counted(querier.select(
-                tenant, matchers, readGrid.start() - off - lookback + 1, readGrid.end() - off, SelectHints.SAMPLES));
+                tenant,
+                matchers,
+                readGrid.start() - off - lookback + 1,
+                readGrid.end() - off + (smoothed ? lookback : 0),
+                SelectHints.SAMPLES));
         List<StepSeries> out = new ArrayList<>(selected.size());
-        long[] times = new long[readGrid.size()];
+        long[] times = sampleTimes ? new long[readGrid.size()] : null;
         for (Series s : selected) {
             StepSeries r = StepSeries.empty(s.labels(), readGrid.size());
-            Selectors.instant(s.samples(), readGrid, off, lookback, r.values(), r.present(), times);
-            for (int t = r.present().nextSetBit(0); t >= 0; t = r.present().nextSetBit(t + 1)) {
-                r.values()[t] = times[t];
+            Selectors.instant(s.samples(), readGrid, off, lookback, smoothed, r.values(), r.present(), times);
+            if (r.isEmpty()) {
+                continue;
             }
-            if (!r.isEmpty()) {
-                out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
+            if (sampleTimes) {
+                for (int t = r.present().nextSetBit(0); t >= 0; t = r.present().nextSetBit(t + 1)) {
+                    r.values()[t] = times[t];
+                }
             }
+            out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
         }
         return out;
     }

@@ -15,21 +15,8 @@ public final class Selectors {
      * The instant-vector value of the series at each step: the newest sample in the lookback window unless it
      * is a stale marker. Sets {@code present} for the steps with a value; {@code sampleTimes} (may be null)
      * receives the chosen sample's timestamp, for {@code timestamp()}.
-     */
-    public static void instant(
-            Samples s,
-            StepGrid grid,
-            long offsetMs,
-            long lookbackMs,
-            double[] out,
-            BitSet present,
-            long[] sampleTimes) {
-        instant(s, grid, offsetMs, lookbackMs, false, out, present, sampleTimes);
-    }
-
-    /**
-     * As above; {@code smoothed} interpolates between the selected sample and the next one when that lies
-     * within the lookback after the step.
+     * {@code smoothed} interpolates between the selected sample and the next one when that lies within the
+     * lookback after the step.
      */
     public static void instant(
             Samples s,

@@ -93,7 +93,7 @@ class SelectorsTest {
         double[] out = new double[4];
         BitSet present = new BitSet();
         // steps at 0, 60s, 120s, 180s with a 5m lookback: the stale marker at 120s hides the series
-        Selectors.instant(s, new StepGrid(0, 180_000, 60_000), 0, 300_000, out, present, null);
+        Selectors.instant(s, new StepGrid(0, 180_000, 60_000), 0, 300_000, false, out, present, null);
         assertThat(present.stream().toArray()).containsExactly(0, 1);
         assertThat(out[1]).isEqualTo(2);
         // a sample exactly lookback old is outside the left-open window
@@ -103,6 +103,7 @@ class SelectorsTest {
                 new StepGrid(299_000, 300_000, 1_000),
                 0,
                 300_000,
+                false,
                 new double[2],
                 later,
                 null);
