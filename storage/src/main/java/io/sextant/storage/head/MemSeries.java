@@ -90,6 +90,7 @@ final class MemSeries {
     long lastExemplarTs = Long.MIN_VALUE;
 
     // Committing thread only.
+    private long foundBits;
     private long minT = Long.MAX_VALUE;
     private long maxT = Long.MIN_VALUE;
 
@@ -129,9 +130,8 @@ final class MemSeries {
             maxT = t;
             return APPENDED;
         }
-        long existing = find(t);
-        if (existing != NOT_FOUND) {
-            return existing == bits ? DUPLICATE_IGNORED : DUPLICATE_TIMESTAMP;
+        if (find(t)) {
+            return foundBits == bits ? DUPLICATE_IGNORED : DUPLICATE_TIMESTAMP;
         }
         if (oooWindowMs != Long.MAX_VALUE && t < maxT - oooWindowMs) {
             return OUT_OF_ORDER;
@@ -140,14 +140,12 @@ final class MemSeries {
         return APPENDED;
     }
 
-    /** Returned by {@link #find} when there is no sample; a NaN payload no sender can produce. */
-    private static final long NOT_FOUND = 0x7ff8dead00000001L;
-
-    /** The raw value bits of the sample at {@code t}, or {@link #NOT_FOUND}. Committing thread only. */
-    private long find(long t) {
+    /** Whether a sample at {@code t} exists; its raw value bits go to {@link #foundBits}. Committing thread only. */
+    private boolean find(long t) {
         int at = lowerBound(open, openCount, t);
         if (at < openCount && open[2 * at] == t) {
-            return open[2 * at + 1];
+            foundBits = open[2 * at + 1];
+            return true;
         }
         Runs r = runs;
         for (int i = 0; i < r.count; i++) {
@@ -155,11 +153,12 @@ final class MemSeries {
                 SealedArena.Batch b = r.batches[i];
                 int row = lowerBound(b, r.starts[i], r.starts[i] + r.lengths[i], t);
                 if (b.timestamp(row) == t) {
-                    return b.valueBits(row);
+                    foundBits = b.valueBits(row);
+                    return true;
                 }
             }
         }
-        return NOT_FOUND;
+        return false;
     }
 
     /**

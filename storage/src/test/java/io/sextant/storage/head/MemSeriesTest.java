@@ -161,6 +161,17 @@ class MemSeriesTest {
         }
     }
 
+    /** Any NaN payload is a value a sender may write; none may be mistaken for "no sample here". */
+    @Test
+    void duplicatesOfAnyNaNPayloadAreFound() {
+        double odd = Double.longBitsToDouble(0x7ff8dead00000001L);
+        s.append(1_000, odd, Long.MAX_VALUE);
+        s.append(2_000, 1, Long.MAX_VALUE);
+        assertThat(s.append(1_000, odd, Long.MAX_VALUE)).isEqualTo(MemSeries.DUPLICATE_IGNORED);
+        assertThat(s.append(1_000, 5, Long.MAX_VALUE)).isEqualTo(MemSeries.DUPLICATE_TIMESTAMP);
+        assertThat(s.count()).isEqualTo(2);
+    }
+
     @Test
     void replayAcceptsAnyOrder() {
         s.append(100_000, 1, Long.MAX_VALUE);
