@@ -43,12 +43,12 @@ final class Averages {
                 mean = before / (count - 1);
                 meanC = beforeC / (count - 1);
             }
+            // Once incremental, the running sum is no longer needed: it serves as the step's accumulator.
             double q = (count - 1) / count;
-            KahanSum step = new KahanSum();
-            step.set(q * mean, q * meanC);
-            step.add(x / count);
-            mean = step.sum();
-            meanC = step.compensation();
+            sum.set(q * mean, q * meanC);
+            sum.add(x / count);
+            mean = sum.sum();
+            meanC = sum.compensation();
         }
 
         double result() {
