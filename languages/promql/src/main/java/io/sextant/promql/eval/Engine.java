@@ -3,6 +3,7 @@ package io.sextant.promql.eval;
 import static java.util.Objects.requireNonNull;
 
 import io.sextant.promql.parser.ParsedQuery;
+import io.sextant.promql.plan.PromPlanner;
 import io.sextant.storage.Querier;
 
 /**
@@ -11,10 +12,15 @@ import io.sextant.storage.Querier;
  * {@code BAD_DATA} for invalid parameters.
  */
 public final class Engine {
+    /** Distinct query texts whose plans are kept: a few hundred dashboards' panels. */
+    private static final int PLAN_CACHE_SIZE = 1000;
+
     private final EngineOptions options;
+    private final PromPlanner planner;
 
     public Engine(EngineOptions options) {
         this.options = requireNonNull(options, "options is null");
+        this.planner = new PromPlanner(options, PLAN_CACHE_SIZE);
     }
 
     public EngineOptions options() {
@@ -23,11 +29,24 @@ public final class Engine {
 
     /** An instant query at {@code timeMs}. */
     public QueryResult instant(Querier querier, String tenant, ParsedQuery query, long timeMs) {
-        return new Evaluation(this, querier, tenant, query, new StepGrid(timeMs, timeMs, 1)).run(false);
+        return run(querier, tenant, query, new StepGrid(timeMs, timeMs, 1), false);
     }
 
     /** A range query over {@code [startMs, endMs]} every {@code stepMs}; always a matrix. */
     public QueryResult range(Querier querier, String tenant, ParsedQuery query, long startMs, long endMs, long stepMs) {
-        return new Evaluation(this, querier, tenant, query, new StepGrid(startMs, endMs, stepMs)).run(true);
+        return run(querier, tenant, query, new StepGrid(startMs, endMs, stepMs), true);
+    }
+
+    /** The plan {@code query} runs with over {@code [startMs, endMs]} (an instant query when they are equal). */
+    public PromPlanner.Plan explain(ParsedQuery query, long startMs, long endMs, long stepMs) {
+        return planner.plan(query, new StepGrid(startMs, endMs, startMs == endMs ? 1 : stepMs));
+    }
+
+    private QueryResult run(Querier querier, String tenant, ParsedQuery query, StepGrid grid, boolean rangeQuery) {
+        long started = System.nanoTime();
+        PromPlanner.Plan plan = planner.plan(query, grid);
+        long planning = System.nanoTime() - started;
+        Evaluation ev = new Evaluation(this, querier, tenant, plan.query(), grid);
+        return ev.finish(plan.root().execute(ev, grid), rangeQuery, planning);
     }
 }

@@ -4,15 +4,11 @@ import io.sextant.promql.ast.AggregateExpr;
 import io.sextant.promql.ast.At;
 import io.sextant.promql.ast.BinaryExpr;
 import io.sextant.promql.ast.Call;
-import io.sextant.promql.ast.DurationExpr;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.MatrixSelector;
-import io.sextant.promql.ast.NumberLiteral;
 import io.sextant.promql.ast.ParenExpr;
-import io.sextant.promql.ast.StringLiteral;
 import io.sextant.promql.ast.SubqueryExpr;
 import io.sextant.promql.ast.UnaryExpr;
-import io.sextant.promql.ast.ValueType;
 import io.sextant.promql.ast.VectorMatching;
 import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.parser.ParsedQuery;
@@ -28,14 +24,19 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * One query's evaluation over a step grid: walks the AST and runs Sextant's columnar operators
- * ({@link Selectors}, {@link RangeFunction}, {@link Aggregation}, {@link BinaryOperators}, {@link Functions}).
- * Every instant-vector node evaluates to series × steps at once, never step by step through the tree.
+ * The state of one query's execution (storage, tenant, the query's step grid, annotations, samples read) and
+ * the operators the plan's nodes execute with ({@link Selectors}, {@link RangeFunction}, {@link Aggregation},
+ * {@link BinaryOperators}, {@link Functions}). Every instant-vector operator produces series × steps at once,
+ * never step by step through the plan.
+ *
+ * <p>Values: a {@code List<StepSeries>} for an instant vector, {@code double[]} (one per step) for a scalar, a
+ * {@link RangeValue} for a range vector, a {@code String} for a string.
  */
-final class Evaluation {
+public final class Evaluation {
     private final Engine engine;
     private final Querier querier;
     private final String tenant;
@@ -43,26 +44,27 @@ final class Evaluation {
     private final StepGrid queryGrid;
     final Annotations annotations = new Annotations();
     private final Window window = new Window();
+    private final Durations durations;
     private long samplesLoaded;
 
-    Evaluation(Engine engine, Querier querier, String tenant, ParsedQuery query, StepGrid grid) {
+    public Evaluation(Engine engine, Querier querier, String tenant, ParsedQuery query, StepGrid grid) {
         this.engine = engine;
         this.querier = querier;
         this.tenant = tenant;
         this.query = query;
         this.queryGrid = grid;
+        this.durations = new Durations(query, grid);
     }
 
-    EngineOptions options() {
+    public EngineOptions options() {
         return engine.options();
     }
 
     /** A range vector: raw samples per series (stale markers removed), read for a window ending at {@code t}. */
-    record RangeValue(List<Series> series, long rangeMs, long offsetMs, boolean dropName) {}
+    public record RangeValue(List<Series> series, long rangeMs, long offsetMs, boolean dropName) {}
 
-    QueryResult run(boolean rangeQuery) {
-        Expr root = query.expr();
-        Object v = eval(unwrap(root), queryGrid);
+    /** The query's result from the value its plan computed over the query's grid. */
+    public QueryResult finish(Object v, boolean rangeQuery, long planningNanos) {
         QueryValue value;
         if (v instanceof String s) {
             if (rangeQuery) {
@@ -96,7 +98,7 @@ final class Evaluation {
                 value = new QueryValue.Vector(queryGrid.start(), samples);
             }
         }
-        return new QueryResult(value, annotations.all());
+        return new QueryResult(value, annotations.all(), planningNanos);
     }
 
     private static StepSeries constantSeries(double[] values) {
@@ -193,63 +195,21 @@ final class Evaluation {
         return e;
     }
 
-    /**
-     * Evaluates {@code e} on {@code grid}: a {@code List<StepSeries>} for an instant vector, {@code double[]}
-     * (one per step) for a scalar, a {@link RangeValue} for a range vector, a {@code String} for a string.
-     */
-    Object eval(Expr e, StepGrid grid) {
-        checkInterrupted();
-        e = unwrap(e);
-        if (e instanceof NumberLiteral n) {
-            double[] v = new double[grid.size()];
-            Arrays.fill(v, n.value());
-            return v;
-        }
-        if (e instanceof StringLiteral s) {
-            return s.value();
-        }
-        if (e instanceof VectorSelector vs) {
-            return selectInstant(vs, grid);
-        }
-        if (e instanceof MatrixSelector ms) {
-            return selectRange(ms, grid.end());
-        }
-        if (e instanceof SubqueryExpr sq) {
-            return subqueryAt(sq, grid.end(), grid);
-        }
-        if (e instanceof UnaryExpr u) {
-            Object inner = eval(u.expr(), grid);
-            if (!u.negative()) {
-                return inner;
-            }
-            if (inner instanceof double[] scalar) {
-                double[] out = new double[scalar.length];
-                for (int t = 0; t < out.length; t++) {
-                    out[t] = -scalar[t];
-                }
-                return out;
-            }
-            return mapValues(asVector(inner), v -> -v, true);
-        }
-        if (e instanceof BinaryExpr b) {
-            return binary(b, grid);
-        }
-        if (e instanceof AggregateExpr a) {
-            return aggregate(a, grid);
-        }
-        if (e instanceof Call c) {
-            return Functions.call(this, c, grid);
-        }
-        throw QueryErrors.execution("unsupported expression: " + e);
+    /** A number literal on every step. */
+    public static double[] constant(double value, StepGrid grid) {
+        double[] v = new double[grid.size()];
+        Arrays.fill(v, value);
+        return v;
     }
 
     @SuppressWarnings("unchecked")
-    static List<StepSeries> asVector(Object v) {
+    public static List<StepSeries> asVector(Object v) {
         return (List<StepSeries>) v;
     }
 
     /** Applies {@code f} to every value; {@code dropsName} as arithmetic does. */
-    List<StepSeries> mapValues(List<StepSeries> in, java.util.function.DoubleUnaryOperator f, boolean dropsName) {
+    public List<StepSeries> mapValues(
+            List<StepSeries> in, java.util.function.DoubleUnaryOperator f, boolean dropsName) {
         List<StepSeries> out = new ArrayList<>(in.size());
         int steps = in.isEmpty() ? 0 : in.get(0).values().length;
         for (StepSeries s : in) {
@@ -277,7 +237,7 @@ final class Evaluation {
      * A query whose caller gave up (timeout, client gone) interrupts the evaluating thread; stopping at the
      * next node or series frees its resources instead of finishing work nobody reads.
      */
-    private static void checkInterrupted() {
+    public static void checkInterrupted() {
         if (Thread.currentThread().isInterrupted()) {
             throw new java.util.concurrent.CancellationException("query evaluation was interrupted");
         }
@@ -300,86 +260,8 @@ final class Evaluation {
         return selected;
     }
 
-    private long offset(VectorSelector vs) {
-        return duration(vs.offsetExpr(), vs.offsetMillis(), false);
-    }
-
-    private long range(MatrixSelector ms) {
-        return duration(ms.rangeExpr(), ms.rangeMillis(), true);
-    }
-
-    /**
-     * A duration in ms: the literal, or the duration expression evaluated in float seconds with the query's
-     * {@code step()} (0 for an instant query) and {@code range()}, truncated to ms as Prometheus does.
-     */
-    long duration(DurationExpr expr, long literalMs, boolean positive) {
-        if (expr == null) {
-            return literalMs;
-        }
-        double seconds = durationSeconds(expr);
-        String at = positionText(expr);
-        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-            throw badDuration(at + "duration is NaN or infinite");
-        }
-        if (Math.abs(seconds) * 1000 >= 0x1p63) {
-            throw badDuration(at + "duration is out of range");
-        }
-        long ms = (long) (seconds * 1000);
-        if (positive && ms <= 0) {
-            throw badDuration(at + "duration must be greater than 0");
-        }
-        return ms;
-    }
-
-    private String positionText(DurationExpr expr) {
-        io.sextant.promql.parser.PositionRange p = query.positions().of(expr);
-        return p == null ? "" : p.start() + ":" + p.end() + ": ";
-    }
-
-    private static RuntimeException badDuration(String message) {
-        return new io.sextant.storage.SextantException(io.sextant.storage.ErrorCode.BAD_DATA, message);
-    }
-
-    private double durationSeconds(io.sextant.promql.ast.DurationNode n) {
-        if (n instanceof NumberLiteral lit) {
-            return lit.value();
-        }
-        DurationExpr d = (DurationExpr) n;
-        return switch (d.op()) {
-            case STEP -> queryGrid.start() == queryGrid.end() ? 0 : queryGrid.step() / 1000.0;
-            case RANGE -> (queryGrid.end() - queryGrid.start()) / 1000.0;
-            case MIN_OF -> Math.min(durationSeconds(d.lhs()), durationSeconds(d.rhs()));
-            case MAX_OF -> Math.max(durationSeconds(d.lhs()), durationSeconds(d.rhs()));
-            default -> {
-                double r = durationSeconds(d.rhs());
-                if (d.lhs() == null) {
-                    yield d.op() == DurationExpr.Op.SUB ? -r : r;
-                }
-                double l = durationSeconds(d.lhs());
-                yield switch (d.op()) {
-                    case ADD -> l + r;
-                    case SUB -> l - r;
-                    case MUL -> l * r;
-                    case DIV -> {
-                        if (r == 0) {
-                            throw badDuration(positionText(d) + "division by zero");
-                        }
-                        yield l / r;
-                    }
-                    case MOD -> {
-                        if (r == 0) {
-                            throw badDuration(positionText(d) + "modulo by zero");
-                        }
-                        yield l % r;
-                    }
-                    default -> GoMath.pow(l, r);
-                };
-            }
-        };
-    }
-
     /** The fixed evaluation time of an {@code @} modifier, or {@code Long.MIN_VALUE} when there is none. */
-    private long atTime(At at) {
+    public long atTime(At at) {
         return switch (at.kind()) {
             case NONE -> Long.MIN_VALUE;
             case TIMESTAMP -> at.millis();
@@ -388,56 +270,20 @@ final class Evaluation {
         };
     }
 
-    private List<StepSeries> selectInstant(VectorSelector vs, StepGrid grid) {
-        boolean smoothed = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED;
-        return instantSelect(vs.matchers(), atTime(vs.at()), offset(vs), smoothed, false, grid);
-    }
-
-    /** timestamp(selector): the time (s) of the sample each step selected, the name dropped. */
-    List<StepSeries> sampleTimestamps(VectorSelector vs, StepGrid grid) {
-        List<StepSeries> times = instantSelect(vs.matchers(), atTime(vs.at()), offset(vs), false, true, grid);
-        List<StepSeries> out = new ArrayList<>(times.size());
-        for (StepSeries s : times) {
-            StepSeries r = renamed(s, true, grid.size());
-            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
-                r.set(t, s.values()[t] / 1000.0);
-            }
-            out.add(r);
-        }
-        return out;
+    /** Reads the series matching {@code matchers} with their samples in {@code [from, to]}, counted. */
+    public List<Series> read(List<io.sextant.storage.Matcher> matchers, long from, long to) {
+        return counted(querier.select(tenant, matchers, from, to, SelectHints.SAMPLES));
     }
 
     /**
-     * The info series for info(): instant-selected at every step like the first selector of {@code arg} (its
-     * offset and {@code @}), each value being the timestamp of the sample selected.
+     * Aligns selected series to the steps of {@code grid} with lookback and staleness (or once at {@code at},
+     * repeated on every step). The values are the samples', or with {@code sampleTimes} the timestamps (ms) of
+     * the samples chosen. A smoothed selector has read up to a lookback after the step, to interpolate towards.
      */
-    List<StepSeries> infoSeries(Expr arg, List<io.sextant.storage.Matcher> matchers, StepGrid grid) {
-        VectorSelector first = firstSelector(arg);
-        long at = first == null ? Long.MIN_VALUE : atTime(first.at());
-        long off = first == null ? 0 : offset(first);
-        return instantSelect(matchers, at, off, false, true, grid);
-    }
-
-    /**
-     * Selects series with lookback and staleness at every step (or once at {@code at}, repeated on every
-     * step). The values are the samples', or with {@code sampleTimes} the timestamps (ms) of the samples
-     * chosen. A smoothed selector also reads up to a lookback after the step, to interpolate towards.
-     */
-    private List<StepSeries> instantSelect(
-            List<io.sextant.storage.Matcher> matchers,
-            long at,
-            long off,
-            boolean smoothed,
-            boolean sampleTimes,
-            StepGrid grid) {
+    public List<StepSeries> instantAlign(
+            List<Series> selected, long at, long off, boolean smoothed, boolean sampleTimes, StepGrid grid) {
         StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long lookback = options().lookbackMs();
-        List<Series> selected = counted(querier.select(
-                tenant,
-                matchers,
-                readGrid.start() - off - lookback + 1,
-                readGrid.end() - off + (smoothed ? lookback : 0),
-                SelectHints.SAMPLES));
         List<StepSeries> out = new ArrayList<>(selected.size());
         long[] times = sampleTimes ? new long[readGrid.size()] : null;
         for (Series s : selected) {
@@ -454,6 +300,20 @@ final class Evaluation {
             out.add(at == Long.MIN_VALUE ? r : replicate(r, grid.size()));
         }
         return out;
+    }
+
+    /**
+     * The info series for info(): instant-selected at every step like the first selector of {@code arg} (its
+     * offset and {@code @}), each value being the timestamp of the sample selected.
+     */
+    List<StepSeries> infoSeries(Expr arg, List<io.sextant.storage.Matcher> matchers, StepGrid grid) {
+        VectorSelector first = firstSelector(arg);
+        long at = first == null ? Long.MIN_VALUE : atTime(first.at());
+        long off = first == null ? 0 : durations.offset(first);
+        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
+        long lookback = options().lookbackMs();
+        List<Series> selected = read(matchers, readGrid.start() - off - lookback + 1, readGrid.end() - off);
+        return instantAlign(selected, at, off, false, true, grid);
     }
 
     private static VectorSelector firstSelector(Expr e) {
@@ -494,67 +354,43 @@ final class Evaluation {
         return r;
     }
 
-    /** The raw samples of a range selector for windows ending at or before {@code lastEnd} (before offset). */
-    RangeValue selectRange(MatrixSelector ms, long lastEnd) {
-        return selectRange(ms, queryGrid.start(), lastEnd);
-    }
-
-    private RangeValue selectRange(MatrixSelector ms, long firstEnd, long lastEnd) {
-        VectorSelector vs = ms.selector();
-        long off = offset(vs);
-        long at = atTime(vs.at());
-        long rangeMs = range(ms);
-        long before = vs.extension() == io.sextant.promql.ast.RangeExtension.NONE
-                ? 0
-                : options().lookbackMs();
-        long after = vs.extension() == io.sextant.promql.ast.RangeExtension.SMOOTHED
-                ? options().lookbackMs()
-                : 0;
-        long from = (at == Long.MIN_VALUE ? firstEnd : at) - off - rangeMs - before + 1;
-        long to = (at == Long.MIN_VALUE ? lastEnd : at) - off + after;
-        List<Series> selected = counted(querier.select(tenant, vs.matchers(), from, to, SelectHints.SAMPLES));
+    /** The raw samples of a range selector, stale markers removed. */
+    public RangeValue rangeOf(List<Series> selected, long rangeMs, long offsetMs) {
         List<Series> out = new ArrayList<>(selected.size());
         for (Series s : selected) {
             out.add(new Series(s.labels(), Selectors.withoutStaleMarkers(s.samples())));
         }
-        return new RangeValue(out, rangeMs, off, false);
+        return new RangeValue(out, rangeMs, offsetMs, false);
     }
 
     /**
-     * Applies a range function over a range-vector argument ({@code x[d]} or a subquery) at every step of
-     * {@code grid}.
+     * Applies a range function over a range vector at every step of {@code grid}. {@code fixedEnd} is the
+     * {@code @} time of the argument ({@code Long.MIN_VALUE} if none); {@code position} is the argument's, for
+     * annotations.
      */
-    List<StepSeries> rangeFunction(RangeFunction f, Expr arg, StepGrid grid, double[] param0, double[] param1) {
-        arg = unwrap(arg);
-        RangeValue r;
-        StepGrid windows = grid;
-        long fixedEnd = Long.MIN_VALUE;
-        if (arg instanceof MatrixSelector ms) {
-            fixedEnd = atTime(ms.selector().at());
-            r = selectRange(ms, grid.start(), grid.end());
-        } else if (arg instanceof SubqueryExpr sq) {
-            fixedEnd = atTime(sq.at());
-            StepGrid at = fixedEnd == Long.MIN_VALUE ? grid : StepGrid.instant(fixedEnd);
-            r = subqueryAt(sq, at.end(), at);
-        } else {
-            throw QueryErrors.execution("expected a range vector, got " + arg);
-        }
+    public List<StepSeries> rangeFunction(
+            RangeFunction f,
+            RangeValue r,
+            long fixedEnd,
+            io.sextant.promql.ast.RangeExtension extension,
+            StepGrid grid,
+            double[] param0,
+            double[] param1,
+            int position) {
         boolean keepsName = f.keepsName();
-        window.extension = arg instanceof MatrixSelector ms
-                ? ms.selector().extension()
-                : io.sextant.promql.ast.RangeExtension.NONE;
-        checkExtension(f, window.extension);
+        window.extension = extension;
+        checkExtension(f, extension);
         // With @ every step reads the same window (only the function's other arguments may vary by step).
         window.fixedEnd = fixedEnd;
         long lookback = options().lookbackMs();
         List<StepSeries> out = new ArrayList<>(r.series().size());
         for (Series s : r.series()) {
             checkInterrupted();
-            StepSeries res = new StepSeries(s.labels(), new double[windows.size()], new BitSet(windows.size()), false);
+            StepSeries res = new StepSeries(s.labels(), new double[grid.size()], new BitSet(grid.size()), false);
             Selectors.range(
                     f,
                     s.samples(),
-                    windows,
+                    grid,
                     r.offsetMs(),
                     r.rangeMs(),
                     lookback,
@@ -567,7 +403,7 @@ final class Evaluation {
                 continue;
             }
             if (f == RangeFunction.RATE || f == RangeFunction.INCREASE) {
-                warnIfNotCounter(s.labels(), arg);
+                warnIfNotCounter(s.labels(), position);
             }
             StepSeries named = keepsName
                     ? new StepSeries(s.labels(), res.values(), res.present(), r.dropName())
@@ -577,8 +413,30 @@ final class Evaluation {
         return out;
     }
 
+    /** quantile_over_time's φ outside [0, 1]: a warning at the parameter's position. */
+    public void checkQuantile(double[] phi, int position) {
+        for (double q : phi) {
+            if (Double.isNaN(q) || q < 0 || q > 1) {
+                annotations.warn(
+                        "quantile value should be between 0 and 1, got "
+                                + io.sextant.promql.parser.GoNumbers.formatG(q),
+                        position);
+            }
+        }
+    }
+
+    /** The range function called {@code name} (rate, avg_over_time, ...), if it is one. */
+    public static Optional<RangeFunction> rangeFunction(String name) {
+        return Optional.ofNullable(Functions.rangeFunction(name));
+    }
+
+    /** The element-wise math function called {@code name} (abs, ln, sgn, ...), if it is one. */
+    public static Optional<java.util.function.DoubleUnaryOperator> mathFunction(String name) {
+        return Optional.ofNullable(Functions.math(name));
+    }
+
     /** Prometheus' PossibleNonCounterInfo: rate/increase over a metric not named like a counter. */
-    private void warnIfNotCounter(Labels input, Expr arg) {
+    private void warnIfNotCounter(Labels input, int position) {
         String metric = input.metricName();
         if (!metric.isEmpty()
                 && !metric.endsWith("_total")
@@ -588,7 +446,7 @@ final class Evaluation {
             annotations.info(
                     "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
                             + io.sextant.promql.parser.PromQLParser.quote(metric),
-                    position(arg));
+                    position);
         }
     }
 
@@ -616,103 +474,110 @@ final class Evaluation {
     }
 
     /**
-     * A subquery as a range vector for windows ending at the steps of {@code outer}: the inner expression is
-     * evaluated on a grid aligned to absolute multiples of the subquery step.
+     * The grid a subquery's inner expression is evaluated on for windows ending at the steps of {@code outer}
+     * (or at {@code at}), aligned to absolute multiples of {@code step}; empty if no inner step falls inside.
      */
-    RangeValue subqueryAt(SubqueryExpr sq, long lastEnd, StepGrid outer) {
-        long step = sq.stepExpr() != null || sq.stepMillis() != 0
-                ? duration(sq.stepExpr(), sq.stepMillis(), true)
-                : options().defaultSubqueryStepMs();
-        long off = duration(sq.offsetExpr(), sq.offsetMillis(), false);
-        long range = duration(sq.rangeExpr(), sq.rangeMillis(), true);
-        long at = atTime(sq.at());
-        long first = (at == Long.MIN_VALUE ? outer.start() : at) - off - range;
-        long last = (at == Long.MIN_VALUE ? lastEnd : at) - off;
+    public Optional<StepGrid> subqueryGrid(long rangeMs, long step, long off, long at, StepGrid outer) {
+        long first = (at == Long.MIN_VALUE ? outer.start() : at) - off - rangeMs;
+        long last = (at == Long.MIN_VALUE ? outer.end() : at) - off;
         long start = step * Math.floorDiv(first, step);
         if (start <= first) {
             start += step;
         }
-        List<Series> series = new ArrayList<>();
-        if (start <= last) {
-            StepGrid inner = new StepGrid(start, start + ((last - start) / step) * step, step);
-            Object v = eval(sq.expr(), inner);
-            List<StepSeries> vec = v instanceof double[] scalar ? List.of(constantSeries(scalar)) : asVector(v);
-            for (StepSeries s : vec) {
-                int n = s.present().cardinality();
-                long[] ts = new long[n];
-                double[] vs = new double[n];
-                int o = 0;
-                for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
-                    ts[o] = inner.time(t);
-                    vs[o++] = s.values()[t];
-                }
-                series.add(new Series(s.labels(), new Samples(ts, vs, n)));
-            }
-            boolean anyDrop = vec.stream().anyMatch(StepSeries::dropName);
-            return new RangeValue(series, range, off, anyDrop);
+        if (start > last) {
+            return Optional.empty();
         }
-        return new RangeValue(series, range, off, false);
+        return Optional.of(new StepGrid(start, start + ((last - start) / step) * step, step));
+    }
+
+    /** A subquery's inner result (vector or scalar on {@code inner}) as a range vector. */
+    public static RangeValue subqueryValue(Object v, StepGrid inner, long rangeMs, long off) {
+        List<StepSeries> vec = v instanceof double[] scalar ? List.of(constantSeries(scalar)) : asVector(v);
+        List<Series> series = new ArrayList<>(vec.size());
+        for (StepSeries s : vec) {
+            int n = s.present().cardinality();
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            int o = 0;
+            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+                ts[o] = inner.time(t);
+                vs[o++] = s.values()[t];
+            }
+            series.add(new Series(s.labels(), new Samples(ts, vs, n)));
+        }
+        boolean anyDrop = vec.stream().anyMatch(StepSeries::dropName);
+        return new RangeValue(series, rangeMs, off, anyDrop);
     }
 
     // ------------------------------------------------------------------ operators
 
-    private Object binary(BinaryExpr b, StepGrid grid) {
-        Object l = eval(b.lhs(), grid);
-        Object r = eval(b.rhs(), grid);
+    /** {@code l op r} over evaluated operands (scalars or vectors), with Prometheus' matching rules. */
+    public Object binary(
+            io.sextant.promql.ast.BinaryOp op,
+            Object l,
+            Object r,
+            VectorMatching m,
+            boolean returnBool,
+            StepGrid grid) {
         boolean delayed = options().delayedNameRemoval();
         if (l instanceof double[] ls && r instanceof double[] rs) {
             double[] out = new double[ls.length];
             for (int t = 0; t < out.length; t++) {
-                out[t] = BinaryOperators.apply(b.op(), ls[t], rs[t]);
+                out[t] = BinaryOperators.apply(op, ls[t], rs[t]);
             }
             return out;
         }
         if (l instanceof double[] ls) {
-            return BinaryOperators.vectorScalar(b.op(), asVector(r), ls, true, b.returnBool(), delayed);
+            return BinaryOperators.vectorScalar(op, asVector(r), ls, true, returnBool, delayed);
         }
         if (r instanceof double[] rs) {
-            return BinaryOperators.vectorScalar(b.op(), asVector(l), rs, false, b.returnBool(), delayed);
+            return BinaryOperators.vectorScalar(op, asVector(l), rs, false, returnBool, delayed);
         }
-        VectorMatching m = b.vectorMatching().orElse(VectorMatching.DEFAULT);
         BinaryOperators.Matching matching = BinaryOperators.Matching.of(m);
-        if (b.op().isSetOperator()) {
-            return BinaryOperators.setOperation(b.op(), asVector(l), asVector(r), matching, grid.size());
+        if (op.isSetOperator()) {
+            return BinaryOperators.setOperation(op, asVector(l), asVector(r), matching, grid.size());
         }
-        return BinaryOperators.vectorVector(
-                b.op(), asVector(l), asVector(r), matching, b.returnBool(), delayed, grid.size());
+        return BinaryOperators.vectorVector(op, asVector(l), asVector(r), matching, returnBool, delayed, grid.size());
     }
 
-    private Object aggregate(AggregateExpr a, StepGrid grid) {
-        List<StepSeries> in = asVector(eval(a.expr(), grid));
-        double[] param = null;
+    /**
+     * An aggregation over {@code in}. {@code param} is the evaluated parameter (a {@code double[]}, a {@code
+     * String} for count_values, or null); {@code paramPosition} its byte offset for annotations, -1 if none.
+     */
+    public List<StepSeries> aggregate(
+            io.sextant.promql.ast.AggregateOp op,
+            List<StepSeries> in,
+            boolean without,
+            List<String> grouping,
+            Object param,
+            int paramPosition,
+            StepGrid grid) {
+        double[] values = null;
         String label = null;
-        if (a.param() != null) {
-            Object p = eval(a.param(), grid);
-            if (p instanceof String s) {
-                label = s;
-                if (!LabelOrder.isValidName(s)) {
-                    throw QueryErrors.execution("invalid label name " + io.sextant.promql.parser.PromQLParser.quote(s));
-                }
-            } else {
-                param = (double[]) p;
+        if (param instanceof String s) {
+            label = s;
+            if (!LabelOrder.isValidName(s)) {
+                throw QueryErrors.execution("invalid label name " + io.sextant.promql.parser.PromQLParser.quote(s));
             }
+        } else if (param != null) {
+            values = (double[]) param;
         }
-        Aggregation.Grouping grouping = new Aggregation.Grouping(a.without(), Set.copyOf(a.grouping()));
-        int position = a.param() == null ? -1 : query.positions().of(a.param()).start();
+        Aggregation.Grouping g = new Aggregation.Grouping(without, Set.copyOf(grouping));
         return Aggregation.evaluate(
-                Aggregation.Op.valueOf(a.op().name()), in, grid.size(), grouping, param, label, annotations, position);
+                Aggregation.Op.valueOf(op.name()), in, grid.size(), g, values, label, annotations, paramPosition);
+    }
+
+    /** A function call over its evaluated arguments; {@code c} gives its name and argument positions. */
+    public Object call(Call c, Operands args, StepGrid grid) {
+        return Functions.call(this, c, args, grid);
     }
 
     /** Byte offset of a node in the query, for annotations. */
-    int position(Expr e) {
+    public int position(Expr e) {
         return query.positions().of(e).start();
     }
 
-    ValueType typeOf(Expr e) {
-        return unwrap(e).type();
-    }
-
-    StepGrid queryGrid() {
+    public StepGrid queryGrid() {
         return queryGrid;
     }
 }

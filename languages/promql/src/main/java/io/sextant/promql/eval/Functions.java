@@ -55,16 +55,21 @@ final class Functions {
             Map.entry("rad", v -> v * Math.PI / 180),
             Map.entry("sgn", v -> v < 0 ? -1 : v > 0 ? 1 : v));
 
-    static Object call(Evaluation ev, Call c, StepGrid grid) {
+    /** The range function called {@code name}, if it is one. */
+    static RangeFunction rangeFunction(String name) {
+        return RANGE.get(name);
+    }
+
+    /** The element-wise math function called {@code name} (abs, ln, sgn, ...), if it is one. */
+    static DoubleUnaryOperator math(String name) {
+        return MATH.get(name);
+    }
+
+    static Object call(Evaluation ev, Call c, Operands args, StepGrid grid) {
         String name = c.function().name();
-        List<Expr> args = c.args();
-        RangeFunction rf = RANGE.get(name);
-        if (rf != null) {
-            return rangeFunction(ev, rf, args, grid);
-        }
         DoubleUnaryOperator math = MATH.get(name);
         if (math != null) {
-            return ev.mapValues(vector(ev, args.get(0), grid), math, true);
+            return ev.mapValues(vector(args, 0, grid), math, true);
         }
         switch (name) {
             case "time" -> {
@@ -88,8 +93,8 @@ final class Functions {
                 return out;
             }
             case "min_of", "max_of" -> {
-                double[] a = scalar(ev, args.get(0), grid);
-                double[] b = scalar(ev, args.get(1), grid);
+                double[] a = scalar(args, 0, grid);
+                double[] b = scalar(args, 1, grid);
                 double[] out = new double[grid.size()];
                 for (int t = 0; t < out.length; t++) {
                     out[t] = name.equals("min_of") ? Math.min(a[t], b[t]) : Math.max(a[t], b[t]);
@@ -102,13 +107,13 @@ final class Functions {
                 return out;
             }
             case "vector" -> {
-                double[] s = scalar(ev, args.get(0), grid);
+                double[] s = scalar(args, 0, grid);
                 BitSet all = new BitSet(s.length);
                 all.set(0, s.length);
                 return List.of(new StepSeries(Labels.EMPTY, s, all, false));
             }
             case "scalar" -> {
-                List<StepSeries> in = vector(ev, args.get(0), grid);
+                List<StepSeries> in = vector(args, 0, grid);
                 double[] out = new double[grid.size()];
                 for (int t = 0; t < out.length; t++) {
                     int n = 0;
@@ -124,8 +129,8 @@ final class Functions {
                 return out;
             }
             case "round" -> {
-                double[] to = args.size() > 1 ? scalar(ev, args.get(1), grid) : null;
-                return perStep(ev, vector(ev, args.get(0), grid), grid, (v, t) -> {
+                double[] to = c.args().size() > 1 ? scalar(args, 1, grid) : null;
+                return perStep(ev, vector(args, 0, grid), grid, (v, t) -> {
                     double toNearest = to == null ? 1 : to[t];
                     double inverse = 1 / toNearest;
                     return Math.floor(v * inverse + 0.5) / inverse;
@@ -135,72 +140,46 @@ final class Functions {
                 return clamp(ev, name, args, grid);
             }
             case "timestamp" -> {
-                return timestamp(ev, args.get(0), grid);
+                return timestamp(ev, c.args().get(0), vector(args, 0, grid), grid);
             }
             case "absent" -> {
-                return absent(ev, args.get(0), vector(ev, args.get(0), grid), grid);
+                return absent(c.args().get(0), vector(args, 0, grid), grid);
             }
             case "absent_over_time" -> {
-                List<StepSeries> present = rangeFunction(ev, RangeFunction.COUNT_OVER_TIME, args, grid);
-                return absent(ev, args.get(0), present, grid);
+                // the planner gives it count_over_time of its argument: the steps where any sample was
+                return absent(c.args().get(0), vector(args, 0, grid), grid);
             }
             case "sort", "sort_desc" -> {
-                return sort(ev, vector(ev, args.get(0), grid), name.equals("sort_desc"), grid, c);
+                return sort(ev, vector(args, 0, grid), name.equals("sort_desc"), grid, c);
             }
             case "sort_by_label", "sort_by_label_desc" -> {
-                return sortByLabel(ev, c, grid, name.endsWith("_desc"));
+                return sortByLabel(ev, c, args, grid, name.endsWith("_desc"));
             }
             case "info" -> {
-                return InfoFunction.eval(ev, c, grid);
+                return InfoFunction.eval(ev, c, args, grid);
             }
             case "label_replace" -> {
-                return labelReplace(ev, args, grid);
+                return labelReplace(args, grid);
             }
             case "label_join" -> {
-                return labelJoin(ev, args, grid);
+                return labelJoin(args, c.args().size(), grid);
             }
             case "histogram_quantile", "histogram_quantiles", "histogram_fraction" -> {
-                return classicHistogram(ev, c, grid);
+                return classicHistogram(ev, c, args, grid);
             }
             case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year" -> {
-                return dateFunction(ev, name, args, grid);
+                return dateFunction(ev, name, c.args().isEmpty() ? null : vector(args, 0, grid), grid);
             }
             default -> throw QueryErrors.execution("function " + name + "() is not supported yet");
         }
     }
 
-    static List<StepSeries> vector(Evaluation ev, Expr e, StepGrid grid) {
-        return Evaluation.asVector(ev.eval(e, grid));
+    static List<StepSeries> vector(Operands args, int i, StepGrid grid) {
+        return Evaluation.asVector(args.eval(i, grid));
     }
 
-    static double[] scalar(Evaluation ev, Expr e, StepGrid grid) {
-        return (double[]) ev.eval(e, grid);
-    }
-
-    private static List<StepSeries> rangeFunction(Evaluation ev, RangeFunction f, List<Expr> args, StepGrid grid) {
-        Expr range = args.get(0);
-        double[] p0 = null;
-        double[] p1 = null;
-        switch (f) {
-            case QUANTILE_OVER_TIME -> {
-                p0 = scalar(ev, args.get(0), grid);
-                range = args.get(1);
-                for (double q : p0) {
-                    if (Double.isNaN(q) || q < 0 || q > 1) {
-                        ev.annotations.warn(
-                                "quantile value should be between 0 and 1, got " + GoNumbers.formatG(q),
-                                ev.position(args.get(0)));
-                    }
-                }
-            }
-            case PREDICT_LINEAR -> p0 = scalar(ev, args.get(1), grid);
-            case DOUBLE_EXPONENTIAL_SMOOTHING -> {
-                p0 = scalar(ev, args.get(1), grid);
-                p1 = scalar(ev, args.get(2), grid);
-            }
-            default -> {}
-        }
-        return ev.rangeFunction(f, range, grid, p0, p1);
+    static double[] scalar(Operands args, int i, StepGrid grid) {
+        return (double[]) args.eval(i, grid);
     }
 
     @FunctionalInterface
@@ -220,10 +199,10 @@ final class Functions {
         return out;
     }
 
-    private static List<StepSeries> clamp(Evaluation ev, String name, List<Expr> args, StepGrid grid) {
-        List<StepSeries> in = vector(ev, args.get(0), grid);
-        double[] min = name.equals("clamp_max") ? null : scalar(ev, args.get(1), grid);
-        double[] max = name.equals("clamp_min") ? null : scalar(ev, args.get(name.equals("clamp") ? 2 : 1), grid);
+    private static List<StepSeries> clamp(Evaluation ev, String name, Operands args, StepGrid grid) {
+        List<StepSeries> in = vector(args, 0, grid);
+        double[] min = name.equals("clamp_max") ? null : scalar(args, 1, grid);
+        double[] max = name.equals("clamp_min") ? null : scalar(args, name.equals("clamp") ? 2 : 1, grid);
         List<StepSeries> out = new ArrayList<>(in.size());
         for (StepSeries s : in) {
             StepSeries r = ev.renamed(s, true, grid.size());
@@ -242,17 +221,19 @@ final class Functions {
         return out;
     }
 
-    /** timestamp(v): the sample's own time for a bare selector, else the step time; seconds. */
-    private static List<StepSeries> timestamp(Evaluation ev, Expr arg, StepGrid grid) {
-        List<StepSeries> in = vector(ev, arg, grid);
-        if (Evaluation.unwrap(arg) instanceof VectorSelector vs) {
-            return ev.sampleTimestamps(vs, grid);
+    /**
+     * timestamp(v): the sample's own time for a bare selector (the planner then selects sample times, in ms,
+     * instead of values), else the step time; seconds.
+     */
+    private static List<StepSeries> timestamp(Evaluation ev, Expr arg, List<StepSeries> in, StepGrid grid) {
+        if (Evaluation.unwrap(arg) instanceof VectorSelector) {
+            return perStep(ev, in, grid, (v, t) -> v / 1000.0);
         }
         return perStep(ev, in, grid, (v, t) -> grid.time(t) / 1000.0);
     }
 
     /** absent(v) / absent_over_time(v[d]): 1 at the steps where the argument has no series at all. */
-    private static List<StepSeries> absent(Evaluation ev, Expr arg, List<StepSeries> in, StepGrid grid) {
+    private static List<StepSeries> absent(Expr arg, List<StepSeries> in, StepGrid grid) {
         BitSet any = new BitSet(grid.size());
         for (StepSeries s : in) {
             any.or(s.present());
@@ -314,11 +295,12 @@ final class Functions {
         return out;
     }
 
-    private static List<StepSeries> sortByLabel(Evaluation ev, Call c, StepGrid grid, boolean descending) {
-        List<StepSeries> in = vector(ev, c.args().get(0), grid);
+    private static List<StepSeries> sortByLabel(
+            Evaluation ev, Call c, Operands args, StepGrid grid, boolean descending) {
+        List<StepSeries> in = vector(args, 0, grid);
         List<String> labels = new ArrayList<>();
         for (int i = 1; i < c.args().size(); i++) {
-            labels.add((String) ev.eval(c.args().get(i), grid));
+            labels.add((String) args.eval(i, grid));
         }
         if (grid.size() > 1) {
             ev.annotations.warn(
@@ -339,12 +321,12 @@ final class Functions {
         return out;
     }
 
-    private static List<StepSeries> labelReplace(Evaluation ev, List<Expr> args, StepGrid grid) {
-        List<StepSeries> in = vector(ev, args.get(0), grid);
-        String dst = (String) ev.eval(args.get(1), grid);
-        String replacement = (String) ev.eval(args.get(2), grid);
-        String src = (String) ev.eval(args.get(3), grid);
-        String regex = (String) ev.eval(args.get(4), grid);
+    private static List<StepSeries> labelReplace(Operands args, StepGrid grid) {
+        List<StepSeries> in = vector(args, 0, grid);
+        String dst = (String) args.eval(1, grid);
+        String replacement = (String) args.eval(2, grid);
+        String src = (String) args.eval(3, grid);
+        String regex = (String) args.eval(4, grid);
         com.google.re2j.Pattern pattern;
         try {
             pattern = com.google.re2j.Pattern.compile("^(?s:" + regex + ")$");
@@ -367,13 +349,13 @@ final class Functions {
         return checkUnique(out);
     }
 
-    private static List<StepSeries> labelJoin(Evaluation ev, List<Expr> args, StepGrid grid) {
-        List<StepSeries> in = vector(ev, args.get(0), grid);
-        String dst = (String) ev.eval(args.get(1), grid);
-        String sep = (String) ev.eval(args.get(2), grid);
+    private static List<StepSeries> labelJoin(Operands args, int count, StepGrid grid) {
+        List<StepSeries> in = vector(args, 0, grid);
+        String dst = (String) args.eval(1, grid);
+        String sep = (String) args.eval(2, grid);
         List<String> srcs = new ArrayList<>();
-        for (int i = 3; i < args.size(); i++) {
-            String src = (String) ev.eval(args.get(i), grid);
+        for (int i = 3; i < count; i++) {
+            String src = (String) args.eval(i, grid);
             if (!LabelOrder.isValidName(src)) {
                 throw QueryErrors.execution("invalid source label name in label_join(): " + src);
             }
@@ -434,7 +416,7 @@ final class Functions {
      * histogram_quantile(φ, v), histogram_quantiles(v, label, φ…) and histogram_fraction(lo, hi, v) over classic
      * {@code le} buckets grouped by their other labels.
      */
-    private static List<StepSeries> classicHistogram(Evaluation ev, Call c, StepGrid grid) {
+    private static List<StepSeries> classicHistogram(Evaluation ev, Call c, Operands args, StepGrid grid) {
         String name = c.function().name();
         Expr bucketsArg = name.equals("histogram_fraction")
                 ? c.args().get(2)
@@ -445,18 +427,19 @@ final class Functions {
         List<String> phiLabels = new ArrayList<>();
         String label = null;
         if (name.equals("histogram_quantile")) {
-            phis.add(scalar(ev, c.args().get(0), grid));
+            phis.add(scalar(args, 0, grid));
         } else if (name.equals("histogram_quantiles")) {
-            label = (String) ev.eval(c.args().get(1), grid);
+            label = (String) args.eval(1, grid);
             for (int i = 2; i < c.args().size(); i++) {
-                double[] phi = scalar(ev, c.args().get(i), grid);
+                double[] phi = scalar(args, i, grid);
                 phis.add(phi);
                 phiLabels.add(openMetricsFloat(phi[0]));
             }
         }
-        double[] lo = name.equals("histogram_fraction") ? scalar(ev, c.args().get(0), grid) : null;
-        double[] hi = name.equals("histogram_fraction") ? scalar(ev, c.args().get(1), grid) : null;
-        List<StepSeries> in = vector(ev, bucketsArg, grid);
+        double[] lo = name.equals("histogram_fraction") ? scalar(args, 0, grid) : null;
+        double[] hi = name.equals("histogram_fraction") ? scalar(args, 1, grid) : null;
+        int bucketsIndex = name.equals("histogram_fraction") ? 2 : name.equals("histogram_quantiles") ? 0 : 1;
+        List<StepSeries> in = vector(args, bucketsIndex, grid);
         Map<Labels, List<StepSeries>> groups = new LinkedHashMap<>();
         Map<StepSeries, Double> bounds = new java.util.IdentityHashMap<>();
         for (StepSeries s : in) {
@@ -582,9 +565,10 @@ final class Functions {
         }
     }
 
-    private static List<StepSeries> dateFunction(Evaluation ev, String name, List<Expr> args, StepGrid grid) {
+    /** minute(), hour(), ...: of the step times when {@code arg} is null, else of the argument's values. */
+    private static List<StepSeries> dateFunction(Evaluation ev, String name, List<StepSeries> arg, StepGrid grid) {
         List<StepSeries> in;
-        if (args.isEmpty()) {
+        if (arg == null) {
             double[] now = new double[grid.size()];
             for (int t = 0; t < now.length; t++) {
                 now[t] = grid.time(t) / 1000.0;
@@ -593,7 +577,7 @@ final class Functions {
             all.set(0, now.length);
             in = List.of(new StepSeries(Labels.EMPTY, now, all, false));
         } else {
-            in = vector(ev, args.get(0), grid);
+            in = arg;
         }
         return perStep(ev, in, grid, (v, t) -> {
             ZonedDateTime d = Instant.ofEpochSecond((long) v).atZone(ZoneOffset.UTC);

@@ -25,8 +25,8 @@ final class InfoFunction {
 
     private InfoFunction() {}
 
-    static List<StepSeries> eval(Evaluation ev, Call c, StepGrid grid) {
-        List<StepSeries> base = Functions.vector(ev, c.args().get(0), grid);
+    static List<StepSeries> eval(Evaluation ev, Call c, Operands args, StepGrid grid) {
+        List<StepSeries> base = Functions.vector(args, 0, grid);
         Map<String, List<Matcher>> dataMatchers = new LinkedHashMap<>();
         List<Matcher> nameMatchers = new ArrayList<>();
         if (c.args().size() > 1) {
