@@ -18,6 +18,7 @@ import io.sextant.promql.eval.QueryResult;
 import io.sextant.promql.parser.ParsedQuery;
 import io.sextant.promql.parser.ParserOptions;
 import io.sextant.promql.parser.PromQLParser;
+import io.sextant.promql.plan.PromPlanner;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.Router;
 import io.sextant.storage.Matcher;
@@ -107,6 +108,7 @@ public final class PromQueryApi implements AutoCloseable {
             router.add(method, "/api/v1/format_query", PromReadApi.api(() -> true, this::formatQuery));
             router.add(method, "/api/v1/parse_query", PromReadApi.api(() -> true, this::parseQuery));
             router.add(method, "/api/v1/query_exemplars", PromReadApi.api(ready, this::queryExemplars));
+            router.add(method, "/api/v1/explain", PromReadApi.api(() -> true, this::explain));
         }
     }
 
@@ -205,6 +207,54 @@ public final class PromQueryApi implements AutoCloseable {
         ParsedQuery q = parse(ex.params().first("query"));
         String pretty = q.expr().pretty();
         PromJson.success(ex, g -> g.writeString(pretty), List.of());
+    }
+
+    /**
+     * Sextant's {@code /api/v1/explain?query=...[&time=...|&start=...&end=...&step=...]}: the query's Calcite plan
+     * as translated ({@code logical}) and as executed ({@code physical}), one node per line, and the time
+     * planning took ({@code planningTime}, seconds; 0 when the plan was cached). Nothing is evaluated.
+     */
+    private void explain(Exchange ex) throws IOException {
+        Exchange.Params p = ex.params();
+        Engine e = engineFor(p);
+        ParsedQuery q = parse(p.first("query"));
+        long start;
+        long end;
+        long stepMs = 1;
+        if (!p.first("start").isEmpty() || !p.first("end").isEmpty() || !p.first("step").isEmpty()) {
+            start = requiredTime(p, "start");
+            end = requiredTime(p, "end");
+            if (end < start) {
+                throw ApiError.invalidParam("end", "end timestamp must not be before start time");
+            }
+            try {
+                stepMs = Math.max(1, ApiParams.parseDuration(p.first("step")) / 1_000_000);
+            } catch (IllegalArgumentException err) {
+                throw ApiError.invalidParam("step", err.getMessage());
+            }
+        } else {
+            start = ApiParams.time(p, "time", clock.getAsLong());
+            end = start;
+        }
+        long started = System.nanoTime();
+        PromPlanner.Plan plan;
+        try {
+            plan = e.explain(q, start, end, stepMs);
+        } catch (SextantException err) {
+            throw PromReadApi.toApiError(err);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        PromJson.success(
+                ex,
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("query", q.query());
+                    g.writeStringField("logical", plan.logical());
+                    g.writeStringField("physical", plan.physical());
+                    g.writeNumberField("planningTime", seconds);
+                    g.writeEndObject();
+                },
+                List.of());
     }
 
     /** The AST as JSON for Prometheus' UI tree view; experimental in Prometheus too. */
@@ -356,7 +406,7 @@ public final class PromQueryApi implements AutoCloseable {
         }
         try {
             QueryResult result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            stats.evaluated();
+            stats.evaluated(result.planningNanos());
             return result;
         } catch (TimeoutException e) {
             future.cancel(true);

@@ -10,6 +10,7 @@ final class QueryStats {
     private long prepared;
     private long dequeued;
     private long evaluated;
+    private long planningNanos;
 
     /** @param started when the request began, in {@link System#nanoTime()} terms */
     QueryStats(long started) {
@@ -26,22 +27,24 @@ final class QueryStats {
         dequeued = System.nanoTime();
     }
 
-    void evaluated() {
+    /** @param planningNanos how long of the evaluation was planning (0 for a cached plan) */
+    void evaluated(long planningNanos) {
         evaluated = System.nanoTime();
+        this.planningNanos = planningNanos;
     }
 
-    /** Parsing and parameter checks. */
+    /** Parsing, parameter checks and planning: Prometheus' queryPreparationTime. */
     double preparationSeconds() {
-        return seconds(prepared - started);
+        return seconds(prepared - started + planningNanos);
     }
 
     double queueSeconds() {
         return seconds(dequeued - prepared);
     }
 
-    /** The evaluation itself, results sorted by the engine included. */
+    /** The evaluation itself without planning, results sorted by the engine included. */
     double evalSeconds() {
-        return seconds(evaluated - dequeued);
+        return seconds(evaluated - dequeued - planningNanos);
     }
 
     /** Everything from the request's start to the evaluation's end. */

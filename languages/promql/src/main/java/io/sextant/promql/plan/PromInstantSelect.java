@@ -57,7 +57,7 @@ final class PromInstantSelect extends PromNode {
     @Override
     RelWriter attributes(RelWriter pw) {
         return pw.itemIf("offset", duration(offsetMs), offsetMs != 0)
-                .itemIf("at", at, at.kind() != At.Kind.NONE)
+                .itemIf("at", at(at), at.kind() != At.Kind.NONE)
                 .itemIf("smoothed", true, smoothed)
                 .itemIf("values", "sample timestamps", sampleTimes);
     }

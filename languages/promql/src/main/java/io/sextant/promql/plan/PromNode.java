@@ -49,6 +49,16 @@ abstract class PromNode extends AbstractRelNode implements PromRel {
         return (ms < 0 ? "-" : "") + io.sextant.planner.ScanWindow.duration(Math.abs(ms));
     }
 
+    /** An {@code @} modifier for EXPLAIN, as PromQL writes it. */
+    static String at(io.sextant.promql.ast.At at) {
+        return switch (at.kind()) {
+            case NONE -> "";
+            case START -> "start()";
+            case END -> "end()";
+            case TIMESTAMP -> io.sextant.promql.parser.GoNumbers.formatG(at.millis() / 1000.0);
+        };
+    }
+
     /** The node's own attributes, for EXPLAIN and the plan digest: everything that changes its result. */
     abstract RelWriter attributes(RelWriter pw);
 }

@@ -77,7 +77,7 @@ final class PromRangeSelect extends PromNode implements RangeSource {
     RelWriter attributes(RelWriter pw) {
         return pw.item("range", ScanWindow.duration(rangeMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)
-                .itemIf("at", at, at.kind() != At.Kind.NONE)
+                .itemIf("at", at(at), at.kind() != At.Kind.NONE)
                 .itemIf("extension", extension, extension != RangeExtension.NONE);
     }
 }

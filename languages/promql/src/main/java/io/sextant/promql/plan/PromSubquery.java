@@ -70,6 +70,6 @@ final class PromSubquery extends PromNode implements RangeSource {
         return pw.item("range", duration(rangeMs))
                 .item("step", duration(stepMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)
-                .itemIf("at", at, at.kind() != At.Kind.NONE);
+                .itemIf("at", at(at), at.kind() != At.Kind.NONE);
     }
 }
