@@ -157,15 +157,8 @@ public final class Evaluation {
         }
         List<QueryValue.MatrixSeries> out = new ArrayList<>(merged.size());
         for (StepSeries s : merged.values()) {
-            int n = s.present().cardinality();
-            long[] ts = new long[n];
-            double[] vs = new double[n];
-            int o = 0;
-            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
-                ts[o] = queryGrid.time(t);
-                vs[o++] = s.values()[t];
-            }
-            out.add(new QueryValue.MatrixSeries(s.labels(), ts, vs));
+            Samples points = points(s, queryGrid);
+            out.add(new QueryValue.MatrixSeries(s.labels(), points.timestamps(), points.values()));
         }
         out.sort(Comparator.comparing(QueryValue.MatrixSeries::labels, LabelOrder.BYTEWISE));
         return new QueryValue.Matrix(out);
@@ -490,20 +483,25 @@ public final class Evaluation {
         return Optional.of(new StepGrid(start, start + ((last - start) / step) * step, step));
     }
 
+    /** The steps where {@code s} has a value, as samples at the times of {@code grid}. */
+    private static Samples points(StepSeries s, StepGrid grid) {
+        int n = s.present().cardinality();
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        int o = 0;
+        for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
+            ts[o] = grid.time(t);
+            vs[o++] = s.values()[t];
+        }
+        return new Samples(ts, vs, n);
+    }
+
     /** A subquery's inner result (vector or scalar on {@code inner}) as a range vector. */
     public static RangeValue subqueryValue(Object v, StepGrid inner, long rangeMs, long off) {
         List<StepSeries> vec = v instanceof double[] scalar ? List.of(constantSeries(scalar)) : asVector(v);
         List<Series> series = new ArrayList<>(vec.size());
         for (StepSeries s : vec) {
-            int n = s.present().cardinality();
-            long[] ts = new long[n];
-            double[] vs = new double[n];
-            int o = 0;
-            for (int t = s.present().nextSetBit(0); t >= 0; t = s.present().nextSetBit(t + 1)) {
-                ts[o] = inner.time(t);
-                vs[o++] = s.values()[t];
-            }
-            series.add(new Series(s.labels(), new Samples(ts, vs, n)));
+            series.add(new Series(s.labels(), points(s, inner)));
         }
         boolean anyDrop = vec.stream().anyMatch(StepSeries::dropName);
         return new RangeValue(series, rangeMs, off, anyDrop);
