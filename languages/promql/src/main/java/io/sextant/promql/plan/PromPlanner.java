@@ -26,15 +26,24 @@ import org.apache.calcite.rel.RelNode;
  */
 public final class PromPlanner {
     /**
-     * An executable plan; {@code logical} and {@code physical} are its EXPLAIN texts. {@code query} is the parse
-     * the plan was made from: its nodes are the ones the plan refers to, for positions.
+     * An executable plan. {@code query} is the parse the plan was made from: its nodes are the ones the plan
+     * refers to, for positions. {@code translated} is the plan before the rules, kept for EXPLAIN.
      */
-    public record Plan(ParsedQuery query, PromRel root, String logical, String physical) {
+    public record Plan(ParsedQuery query, PromRel root, RelNode translated) {
         public Plan {
             requireNonNull(query, "query is null");
             requireNonNull(root, "root is null");
-            requireNonNull(logical, "logical is null");
-            requireNonNull(physical, "physical is null");
+            requireNonNull(translated, "translated is null");
+        }
+
+        /** EXPLAIN of the plan as translated, one node per line. */
+        public String logical() {
+            return Planning.explain(translated);
+        }
+
+        /** EXPLAIN of the plan as executed. */
+        public String physical() {
+            return Planning.explain(root);
         }
     }
 
@@ -56,12 +65,11 @@ public final class PromPlanner {
     private Plan planNow(ParsedQuery query, StepGrid grid) {
         var cluster = Planning.newCluster();
         RelNode logical = new PromqlToRel(cluster, query, new Durations(query, grid), options).translate(query.expr());
-        String logicalText = Planning.explain(logical);
         RelNode physical = Planning.optimize(logical, PromRules.PHASES);
         if (!(physical instanceof PromRel root)) {
             throw new IllegalStateException("plan not executable:\n" + Planning.explain(physical));
         }
-        return new Plan(query, root, logicalText, Planning.explain(physical));
+        return new Plan(query, root, logical);
     }
 
     /** Whether any duration is an expression, whose value may depend on the query's grid. */
