@@ -296,31 +296,41 @@ public final class Evaluation {
     }
 
     /**
-     * The info series for info(): instant-selected at every step like the first selector of {@code arg} (its
-     * offset and {@code @}), each value being the timestamp of the sample selected.
+     * The info series for info(): instant-selected at every step as of the time the first selector of {@code
+     * arg} reads (its and its enclosing subqueries' {@code @} and offsets), each value being the timestamp of
+     * the sample selected.
      */
     List<StepSeries> infoSeries(Expr arg, List<io.sextant.storage.Matcher> matchers, StepGrid grid) {
-        VectorSelector first = firstSelector(arg);
-        long at = first == null ? Long.MIN_VALUE : atTime(first.at());
-        long off = first == null ? 0 : durations.offset(first);
+        long[] reference = readTime(arg, Long.MIN_VALUE, 0);
+        long at = reference == null ? Long.MIN_VALUE : reference[0];
+        long off = reference == null ? 0 : reference[1];
         StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
         long lookback = options().lookbackMs();
         List<Series> selected = read(matchers, readGrid.start() - off - lookback + 1, readGrid.end() - off);
         return instantAlign(selected, at, off, false, true, grid);
     }
 
-    private static VectorSelector firstSelector(Expr e) {
+    /**
+     * When the first selector of {@code e} reads, as {@code {at, offset}}: a fixed time ({@code Long.MIN_VALUE}
+     * for the step) minus an offset. An {@code @} on the way down replaces the time; offsets add up. Null when
+     * {@code e} has no selector.
+     */
+    private long[] readTime(Expr e, long at, long off) {
         e = unwrap(e);
         if (e instanceof VectorSelector v) {
-            return v;
+            return v.at().isSet()
+                    ? new long[] {atTime(v.at()), durations.offset(v)}
+                    : new long[] {at, off + durations.offset(v)};
         }
         if (e instanceof MatrixSelector m) {
-            return m.selector();
+            return readTime(m.selector(), at, off);
+        }
+        if (e instanceof SubqueryExpr q) {
+            long qOff = durations.duration(q.offsetExpr(), q.offsetMillis(), false);
+            return q.at().isSet() ? readTime(q.expr(), atTime(q.at()), qOff) : readTime(q.expr(), at, off + qOff);
         }
         List<Expr> children = List.of();
-        if (e instanceof SubqueryExpr q) {
-            children = List.of(q.expr());
-        } else if (e instanceof UnaryExpr u) {
+        if (e instanceof UnaryExpr u) {
             children = List.of(u.expr());
         } else if (e instanceof BinaryExpr b) {
             children = List.of(b.lhs(), b.rhs());
@@ -330,9 +340,9 @@ public final class Evaluation {
             children = c.args();
         }
         for (Expr child : children) {
-            VectorSelector v = firstSelector(child);
-            if (v != null) {
-                return v;
+            long[] r = readTime(child, at, off);
+            if (r != null) {
+                return r;
             }
         }
         return null;

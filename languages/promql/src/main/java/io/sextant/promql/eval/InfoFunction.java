@@ -39,6 +39,15 @@ final class InfoFunction {
         } else {
             nameMatchers.add(Matcher.equal(Labels.METRIC_NAME, TARGET_INFO));
         }
+        // Negated name matchers alone would pick any metric as an info metric: they narrow down the *_info
+        // metrics instead (Prometheus' effectiveInfoNameMatchers).
+        if (!nameMatchers.isEmpty()
+                && nameMatchers.stream()
+                        .noneMatch(m -> m.type() == Matcher.Type.EQUAL || m.type() == Matcher.Type.REGEX)) {
+            Matcher anyInfo = Matcher.of(Matcher.Type.REGEX, Labels.METRIC_NAME, ".+_info");
+            nameMatchers.add(0, anyInfo);
+            dataMatchers.get(Labels.METRIC_NAME).add(0, anyInfo);
+        }
         // Info series in the input are passed through, not enriched.
         Set<Labels> ignored = new HashSet<>();
         for (StepSeries s : base) {
