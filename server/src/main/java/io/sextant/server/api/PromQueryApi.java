@@ -19,6 +19,7 @@ import io.sextant.promql.parser.ParsedQuery;
 import io.sextant.promql.parser.ParserOptions;
 import io.sextant.promql.parser.PromQLParser;
 import io.sextant.promql.plan.PromPlanner;
+import io.sextant.server.http.ClientWatch;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.Router;
 import io.sextant.storage.Matcher;
@@ -29,14 +30,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -50,9 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Queries run on their own threads, at most {@code maxConcurrency} at once (the rest wait for a slot, as in
  * Prometheus' active query tracker), so that the request can be answered with {@code timeout} when the
- * deadline passes even if the evaluation is still busy. An abandoned evaluation is interrupted and stops at
- * its next storage read (see {@link DeadlineQuerier}) or the engine's next node or series, whichever comes
- * first, and keeps its slot until then, so the limit bounds the evaluations really running.
+ * deadline passes even if the evaluation is still busy, and abandoned with {@code canceled} (499) when the client
+ * closes the connection, as Prometheus does (see {@link ClientWatch}). An abandoned evaluation is interrupted and
+ * stops at its next storage read (see {@link DeadlineQuerier}) or the engine's next node or series, whichever
+ * comes first, and keeps its slot until then, so the limit bounds the evaluations really running.
  */
 public final class PromQueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PromQueryApi.class);
@@ -133,7 +137,7 @@ public final class PromQueryApi implements AutoCloseable {
         QueryStats stats = new QueryStats(started);
         stats.prepared();
         QueryResult result =
-                run(() -> e.instant(new DeadlineQuerier(querier, deadline), tenant, q, time), deadline, stats);
+                run(ex, () -> e.instant(new DeadlineQuerier(querier, deadline), tenant, q, time), deadline, stats);
         QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
     }
 
@@ -180,7 +184,10 @@ public final class PromQueryApi implements AutoCloseable {
         QueryStats stats = new QueryStats(started);
         stats.prepared();
         QueryResult result = run(
-                () -> e.range(new DeadlineQuerier(querier, deadline), tenant, q, start, end, stepMs), deadline, stats);
+                ex,
+                () -> e.range(new DeadlineQuerier(querier, deadline), tenant, q, start, end, stepMs),
+                deadline,
+                stats);
         QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
     }
 
@@ -221,7 +228,9 @@ public final class PromQueryApi implements AutoCloseable {
         long start;
         long end;
         long stepMs = 1;
-        if (!p.first("start").isEmpty() || !p.first("end").isEmpty() || !p.first("step").isEmpty()) {
+        if (!p.first("start").isEmpty()
+                || !p.first("end").isEmpty()
+                || !p.first("step").isEmpty()) {
             start = requiredTime(p, "start");
             end = requiredTime(p, "end");
             if (end < start) {
@@ -374,12 +383,14 @@ public final class PromQueryApi implements AutoCloseable {
     }
 
     /**
-     * Waits for a slot and runs {@code evaluation} within the deadline.
+     * Waits for a slot and runs {@code evaluation} within the deadline, abandoning it if the client closes the
+     * connection meanwhile.
      *
      * @throws ApiError {@code timeout} (503) when the deadline passes in the queue or during evaluation, {@code
-     *     canceled} (499) when the request thread is interrupted, the engine's errors mapped to their types
+     *     canceled} (499) when the client goes away or the request thread is interrupted, the engine's errors
+     *     mapped to their types
      */
-    private QueryResult run(Evaluation evaluation, long deadline, QueryStats stats) {
+    private QueryResult run(Exchange ex, Evaluation evaluation, long deadline, QueryStats stats) {
         try {
             long remaining = deadline - System.nanoTime();
             // a deadline already passed fails here, not by a race between a fast evaluation and the wait for it
@@ -391,28 +402,41 @@ public final class PromQueryApi implements AutoCloseable {
             throw new ApiError(ApiError.Type.CANCELED, "query was canceled in query queue");
         }
         stats.dequeued();
-        Future<QueryResult> future;
-        try {
-            future = executor.submit(() -> {
-                try {
-                    return evaluation.run();
-                } finally {
-                    slots.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            slots.release();
-            throw new ApiError(ApiError.Type.UNAVAILABLE, "the server is stopping");
-        }
-        try {
-            QueryResult result = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // A task canceled before it starts never runs, so it cannot give its slot back; whoever claims the slot
+        // first, the evaluation as it starts or the canceller, releases it.
+        AtomicBoolean claimed = new AtomicBoolean();
+        FutureTask<QueryResult> task = new FutureTask<>(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return null;
+            }
+            try {
+                return evaluation.run();
+            } finally {
+                slots.release();
+            }
+        });
+        Runnable abandon = () -> {
+            task.cancel(true);
+            if (claimed.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+        try (ClientWatch client = ex.watchClient(abandon)) {
+            executor.execute(task);
+            QueryResult result = task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             stats.evaluated(result.planningNanos());
             return result;
+        } catch (RejectedExecutionException e) {
+            abandon.run();
+            throw new ApiError(ApiError.Type.UNAVAILABLE, "the server is stopping");
         } catch (TimeoutException e) {
-            future.cancel(true);
+            abandon.run();
             throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation");
+        } catch (CancellationException e) {
+            // only the client watch cancels the task while this thread waits for it
+            throw new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
         } catch (InterruptedException e) {
-            future.cancel(true);
+            abandon.run();
             Thread.currentThread().interrupt();
             throw new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
         } catch (ExecutionException e) {

@@ -160,6 +160,16 @@ public final class Exchange {
         return params;
     }
 
+    /**
+     * Calls {@code onGone} if the client closes the connection before the returned watch is closed, so that an
+     * answer nobody will read can be abandoned; see {@link ClientWatch}. Call it once the parameters are read;
+     * the endpoint must not read the body while the watch is open. A body left unread would look like the
+     * client's next request, so then nothing is watched.
+     */
+    public ClientWatch watchClient(Runnable onGone) {
+        return bodyRead || !hasBody() ? ClientWatch.start(request, onGone) : ClientWatch.NONE;
+    }
+
     public void setHeader(String name, String value) {
         response.getHeaders().put(name, value);
     }

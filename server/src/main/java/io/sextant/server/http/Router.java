@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -101,7 +102,16 @@ public final class Router extends Handler.Abstract {
 
     private void fail(Exchange exchange, Request request, String handler, Throwable t, Callback callback) {
         if (exchange.committed()) {
-            log.warn("{} {}: failed after the response started: {}", request.getMethod(), handler, t.toString());
+            if (t instanceof EofException) {
+                // the client closed the connection, typically before a canceled query's answer reached it
+                log.debug(
+                        "{} {}: the client went away during the response: {}",
+                        request.getMethod(),
+                        handler,
+                        t.toString());
+            } else {
+                log.warn("{} {}: failed after the response started: {}", request.getMethod(), handler, t.toString());
+            }
             callback.failed(t);
             return;
         }
