@@ -537,7 +537,8 @@ public final class QuerySuite {
         sb.append("series count differs between servers: ")
                 .append(mismatches.isEmpty() ? "none" : String.join(", ", mismatches))
                 .append('\n');
-        sb.append("p95: nearest rank over the measured runs (with 10 runs, the slowest)\n");
+        sb.append(
+                "p95: nearest rank over the measured runs (of 20 runs the second slowest, of 10 or fewer the slowest)\n");
         return sb.toString();
     }
 
