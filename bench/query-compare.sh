@@ -8,10 +8,12 @@
 # take turns, one request at a time, so each is measured alone while the others idle. Prints a markdown table.
 #
 # usage: bench/query-compare.sh [--series N] [--duration 2h] [--connections N] [--repeats N] [--warmup N]
-#                               [--budget 20s] [--only REGEX] [--targets sextant,prometheus,victoriametrics]
-#                               [--out DIR] [--no-build]
+#                               [--warm-passes N] [--budget 20s] [--only REGEX]
+#                               [--targets sextant,prometheus,victoriametrics] [--out DIR] [--no-build]
 #   --repeats  measured runs per query and server (default 10; after 5 runs a query stops once it has used
 #              --budget on that server)
+#   --warm-passes  unmeasured passes over the whole suite per server before measuring (default 1; 0 measures
+#              servers whose JIT is still compiling, see bench/README.md)
 #   --only     run only the queries whose name matches the regex (names: see DashboardQueries.java)
 #   SEXTANT_JAVA_OPTS adds JVM options for Sextant (default: none), e.g. a JFR recording.
 set -euo pipefail
@@ -26,6 +28,7 @@ SERIES=10000
 CONNECTIONS=4
 REPEATS=10
 WARMUP=3
+WARM_PASSES=1
 BUDGET=20s
 ONLY=.
 DURATION=2h
@@ -41,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --warm-passes) WARM_PASSES="$2"; shift 2 ;;
     --budget) BUDGET="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
@@ -48,7 +52,7 @@ while [[ $# -gt 0 ]]; do
     --targets) TARGETS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -171,7 +175,7 @@ for t in "${LIST[@]}"; do
 done
 java -Xmx1g -XX:+UseSerialGC -cp "$BENCH_JAR" io.sextant.bench.query.QuerySuite --targets "$SPEC" --pids "$PIDSPEC" \
   --stats sextant --end-ms "$END_MS" --series "$SERIES" --seed "$SEED" --warmup "$WARMUP" \
-  --runs "$REPEATS" --budget "$BUDGET" --only "$ONLY" --out "$OUT"
+  --warm-passes "$WARM_PASSES" --runs "$REPEATS" --budget "$BUDGET" --only "$ONLY" --out "$OUT"
 echo "load average after the suite: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit 0
 }

@@ -47,6 +47,8 @@ public final class QuerySuite {
               --series N          series of the loaded fleet, to name its first host and job (default 10000)
               --seed N            fleet seed (default 42)
               --warmup N          unmeasured runs per query and server (default 3)
+              --warm-requests N   vector(1) requests per server before the suite (default 2000)
+              --warm-passes N     unmeasured passes over the whole suite per server before measuring (default 1)
               --runs N            measured runs per query and server (default 10)
               --min-runs N        measured runs always made, even past --budget (default 5)
               --budget D          stop measuring a query on a server after this much time (default 20s)
@@ -98,6 +100,8 @@ public final class QuerySuite {
         int series = Integer.parseInt(o.getOrDefault("series", "10000"));
         long seed = Long.parseLong(o.getOrDefault("seed", "42"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "3"));
+        int warmRequests = Integer.parseInt(o.getOrDefault("warm-requests", "2000"));
+        int warmPasses = Integer.parseInt(o.getOrDefault("warm-passes", "1"));
         int runs = Integer.parseInt(o.getOrDefault("runs", "10"));
         int minRuns = Math.min(runs, Integer.parseInt(o.getOrDefault("min-runs", "5")));
         long budgetNanos = durationMs(o.getOrDefault("budget", "20s")) * 1_000_000;
@@ -139,15 +143,30 @@ public final class QuerySuite {
                 budgetNanos / 1_000_000_000,
                 endMs);
 
-        // warms this client's JIT and each server's HTTP path, so the first queries do not pay for either
+        // A fresh JVM server is still compiling its request path (HTTP, parser, engine, JSON) with C2 during
+        // its first ~10^4 requests; these warm the runner and every server alike, so the measured runs see
+        // servers that have been up for a while, as a dashboard does.
         Query trivial = new Query("warm-up", "vector(1)", null, null);
         for (Target t : targets) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < warmRequests; i++) {
                 Answer a = run(t, trivial, endMs, timeout);
                 if (a.error() != null) {
                     throw new IllegalStateException(t.name() + " does not answer vector(1): " + a.error());
                 }
             }
+            long t0 = System.nanoTime();
+            for (int pass = 0; pass < warmPasses; pass++) {
+                for (Query q : suite) {
+                    run(t, q, endMs, timeout);
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "  warm-up: %s answered %d x vector(1) and %d pass(es) over the suite (%.1f s)%n",
+                    t.name(),
+                    warmRequests,
+                    warmPasses,
+                    (System.nanoTime() - t0) / 1e9);
         }
 
         String self = ProcStats.selfPid();
