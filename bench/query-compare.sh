@@ -12,8 +12,8 @@
 #                               [--targets sextant,prometheus,victoriametrics] [--out DIR] [--no-build]
 #   --repeats  measured runs per query and server (default 10; after 5 runs a query stops once it has used
 #              --budget on that server)
-#   --warm-passes  unmeasured passes over the whole suite per server before measuring (default 1; 0 measures
-#              servers whose JIT is still compiling, see bench/README.md)
+#   --warm-passes  unmeasured passes over the whole suite per server before measuring (default 1); the runner
+#              then sends 20,000 cheap warm-up requests per server (a fresh JVM is still JIT-compiling)
 #   --only     run only the queries whose name matches the regex (names: see DashboardQueries.java)
 #   SEXTANT_JAVA_OPTS adds JVM options for Sextant (default: none), e.g. a JFR recording.
 set -euo pipefail
