@@ -19,6 +19,8 @@ set -euo pipefail
 {
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 SERIES=10000
 CONNECTIONS=4
 REPEATS=3
@@ -53,23 +55,6 @@ RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 SERVER_PID=""
 
-stop_server() {
-  local pid="$1"
-  [[ -n "$pid" ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 $((STOP_TIMEOUT * 10))); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "  pid $pid did not stop in ${STOP_TIMEOUT}s: SIGKILL" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   stop_server "$SERVER_PID"
   SERVER_PID=""
@@ -85,71 +70,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  while true; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! ss -Hltn "sport = :$p" | grep -q .; then
-      echo "$p"
-      return
-    fi
-  done
-}
-
-wait_ready() {
-  local url="$1" pid="$2" name="$3"
-  for _ in $(seq 1 600); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "  $name exited before it was ready" >&2
-      return 1
-    fi
-    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.2
-  done
-  echo "  $name not ready after 120 s" >&2
-  return 1
-}
-
 # ----------------------------------------------------------------------------- build
 cd "$ROOT"
 SEXTANT_JAR="$ROOT/server/target/sextant.jar"
-HAVE_SEXTANT=0
-if [[ $BUILD -eq 1 ]]; then
-  echo "building bench (storage, ingest, bench)..."
-  mvn -B -q -o -pl storage,ingest,bench -am -DskipTests package
-  if [[ ",$TARGETS," == *",sextant"* ]]; then
-    if [[ -f server/src/main/java/io/sextant/server/Main.java ]]; then
-      echo "building server..."
-      if mvn -B -q -o -pl server -am -DskipTests package; then
-        HAVE_SEXTANT=1
-      else
-        echo "SKIP sextant: the server module does not build" >&2
-      fi
-    else
-      echo "SKIP sextant: server/src/main/java/io/sextant/server/Main.java does not exist on this branch yet" >&2
-    fi
-  fi
-elif [[ -f "$SEXTANT_JAR" ]]; then
-  HAVE_SEXTANT=1
-elif [[ ",$TARGETS," == *",sextant"* ]]; then
-  echo "SKIP sextant: $SEXTANT_JAR does not exist (run without --no-build to build it)" >&2
-fi
-if [[ $HAVE_SEXTANT -eq 1 && ! -f "$SEXTANT_JAR" ]]; then
-  echo "SKIP sextant: $SEXTANT_JAR was not produced" >&2
-  HAVE_SEXTANT=0
-fi
+build_jars
 BENCH_JAR="$ROOT/bench/target/sextant-bench.jar"
 
-# heap for the pre-encoded requests: ~37 bytes/sample measured, x1.6 headroom, + 512 MB
-case "$DURATION" in
-  *h) STEPS=$(( ${DURATION%h} * 3600 / 15 )) ;;
-  *m) STEPS=$(( ${DURATION%m} * 60 / 15 )) ;;
-  *s) STEPS=$(( ${DURATION%s} / 15 )) ;;
-  *) echo "bad --duration $DURATION" >&2; exit 2 ;;
-esac
-HEAP_MB=$(( SERIES * STEPS * 60 / 1048576 + 512 ))
+load_heap
 
 # ----------------------------------------------------------------------------- targets
 start_target() {  # name datadir port -> sets SERVER_PID, READY_URL, EXTRA_ARGS
@@ -250,7 +177,7 @@ if [[ ${#LIST[@]} -eq 0 ]]; then
 fi
 
 echo "series=$SERIES duration=$DURATION connections=$CONNECTIONS repeats=$REPEATS targets=${LIST[*]} heap=${HEAP_MB}m"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 for rep in $(seq 1 "$REPEATS"); do
   for t in "${LIST[@]}"; do
     run_one "$t" "$rep"

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and memory of a process from Linux' /proc. */
-final class ProcStats {
+public final class ProcStats {
     private ProcStats() {}
 
     private static long clockTick = -1;
@@ -29,7 +29,7 @@ final class ProcStats {
     }
 
     /** utime + stime of the process (all its threads) in microseconds. */
-    static long cpuMicros(String pid) {
+    public static long cpuMicros(String pid) {
         try {
             String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
             // the command name is in parentheses and may contain spaces: fields start after the last ')'
@@ -59,7 +59,7 @@ final class ProcStats {
     }
 
     /** Busy CPU time of the whole machine (all cores, everything but idle and iowait) in microseconds. */
-    static long machineBusyMicros() {
+    public static long machineBusyMicros() {
         try {
             String first = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)
                     .get(0);
@@ -81,7 +81,7 @@ final class ProcStats {
         return Files.exists(Path.of("/proc", pid, "stat"));
     }
 
-    static String selfPid() {
+    public static String selfPid() {
         return Long.toString(ProcessHandle.current().pid());
     }
 }

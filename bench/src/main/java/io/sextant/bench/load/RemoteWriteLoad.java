@@ -40,6 +40,8 @@ public final class RemoteWriteLoad {
               --series N                active series (default 10000)
               --interval D              scrape interval (default 15s)
               --duration D              data time span ending now (default 2h)
+              --end-ms T                end the data at T (epoch ms) instead of now, so that several servers
+                                        loaded one after another hold identical timestamps
               --seed N                  fleet seed (default 42)
               --samples-per-request N   max samples per request (default 2000, Prometheus' max_samples_per_send)
               --connections N           persistent connections = shards, one sender thread each (default 4)
@@ -85,7 +87,7 @@ public final class RemoteWriteLoad {
         // ---------------------------------------------------------------- pre-encode
         long t0 = System.nanoTime();
         Fleet fleet = new Fleet(seed, series, intervalMs);
-        long endMs = System.currentTimeMillis();
+        long endMs = o.containsKey("end-ms") ? Long.parseLong(o.get("end-ms")) : System.currentTimeMillis();
         RequestPlan plan = RequestPlan.build(
                 fleet, steps, intervalMs, endMs, connections, perRequest, host + ":" + port, path, compressThreads);
         double encodeSeconds = (System.nanoTime() - t0) / 1e9;
