@@ -30,17 +30,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -51,12 +45,12 @@ import org.slf4j.LoggerFactory;
  * {@code /format_query}, {@code /parse_query} and {@code /query_exemplars}. Parameters, checks, messages and
  * JSON follow Prometheus' {@code web/api/v1/api.go}.
  *
- * <p>Queries run on their own threads, at most {@code maxConcurrency} at once (the rest wait for a slot, as in
- * Prometheus' active query tracker), so that the request can be answered with {@code timeout} when the
- * deadline passes even if the evaluation is still busy, and abandoned with {@code canceled} (499) when the client
- * closes the connection, as Prometheus does (see {@link ClientWatch}). An abandoned evaluation is interrupted and
- * stops at its next storage read (see {@link DeadlineQuerier}) or the engine's next node or series, whichever
- * comes first, and keeps its slot until then, so the limit bounds the evaluations really running.
+ * <p>Queries run on the request's own thread, at most {@code maxConcurrency} at once (the rest wait for a slot,
+ * as in Prometheus' active query tracker): handing each query to another thread and back costs two thread
+ * wake-ups, a large part of a small query's time. When the deadline passes, or the client closes the connection
+ * ({@link ClientWatch}), the evaluating thread is interrupted; it stops at its next storage read (see {@link
+ * DeadlineQuerier}) or the engine's next node or series, and answers {@code timeout} (503) or {@code canceled}
+ * (499) as Prometheus does.
  */
 public final class PromQueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PromQueryApi.class);
@@ -70,7 +64,7 @@ public final class PromQueryApi implements AutoCloseable {
     private final Engine engine;
     private final long timeoutNanos;
     private final Semaphore slots;
-    private final ExecutorService executor;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final LongSupplier clock;
 
     /**
@@ -96,12 +90,14 @@ public final class PromQueryApi implements AutoCloseable {
         }
         this.slots = new Semaphore(maxConcurrency, true);
         this.clock = requireNonNull(clock, "clock is null");
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "query-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "query-deadlines");
+            thread.setDaemon(true);
+            return thread;
         });
+        // most queries finish long before their deadline: drop their timers at once, not at the deadline
+        t.setRemoveOnCancelPolicy(true);
+        this.deadlines = t;
     }
 
     /** Adds the routes; until {@code ready} they answer 503, as the read endpoints do. */
@@ -116,10 +112,10 @@ public final class PromQueryApi implements AutoCloseable {
         }
     }
 
-    /** Abandons evaluations still running (they stop at their next storage read). */
+    /** Stops the deadline timer; evaluations still running end with their requests. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        deadlines.shutdownNow();
     }
 
     // ---------------------------------------------------------------- /api/v1/query
@@ -402,45 +398,65 @@ public final class PromQueryApi implements AutoCloseable {
             throw new ApiError(ApiError.Type.CANCELED, "query was canceled in query queue");
         }
         stats.dequeued();
-        // A task canceled before it starts never runs, so it cannot give its slot back; whoever claims the slot
-        // first, the evaluation as it starts or the canceller, releases it.
-        AtomicBoolean claimed = new AtomicBoolean();
-        FutureTask<QueryResult> task = new FutureTask<>(() -> {
-            if (!claimed.compareAndSet(false, true)) {
-                return null;
-            }
-            try {
-                return evaluation.run();
-            } finally {
-                slots.release();
-            }
-        });
-        Runnable abandon = () -> {
-            task.cancel(true);
-            if (claimed.compareAndSet(false, true)) {
-                slots.release();
-            }
-        };
-        try (ClientWatch client = ex.watchClient(abandon)) {
-            executor.execute(task);
-            QueryResult result = task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        Interruption interruption = new Interruption(Thread.currentThread());
+        ScheduledFuture<?> timer;
+        try {
+            timer = deadlines.schedule(
+                    () -> interruption.interrupt(ApiError.Type.TIMEOUT),
+                    Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            throw new ApiError(ApiError.Type.UNAVAILABLE, "the server is stopping");
+        }
+        try (ClientWatch client = ex.watchClient(() -> interruption.interrupt(ApiError.Type.CANCELED))) {
+            QueryResult result = evaluation.run();
             stats.evaluated(result.planningNanos());
             return result;
-        } catch (RejectedExecutionException e) {
-            abandon.run();
-            throw new ApiError(ApiError.Type.UNAVAILABLE, "the server is stopping");
-        } catch (TimeoutException e) {
-            abandon.run();
-            throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation");
-        } catch (CancellationException e) {
-            // only the client watch cancels the task while this thread waits for it
-            throw new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
-        } catch (InterruptedException e) {
-            abandon.run();
-            Thread.currentThread().interrupt();
-            throw new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
-        } catch (ExecutionException e) {
-            throw toApiError(e.getCause());
+        } catch (RuntimeException e) {
+            // the engine and the querier stop with their own exceptions once interrupted
+            ApiError stopped = interruption.error();
+            throw stopped != null ? stopped : toApiError(e);
+        } finally {
+            interruption.finish();
+            timer.cancel(false);
+            slots.release();
+        }
+    }
+
+    /**
+     * Interrupts an evaluating thread for a deadline or a client that went away, only while it evaluates: once
+     * {@link #finish()} ran, the request thread is Jetty's again and must not be interrupted.
+     */
+    private static final class Interruption {
+        private final Thread thread;
+        private boolean running = true;
+        private ApiError.Type reason;
+
+        Interruption(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void interrupt(ApiError.Type why) {
+            if (running && reason == null) {
+                reason = why;
+                thread.interrupt();
+            }
+        }
+
+        /** Ends the evaluation on its own thread, clearing an interrupt that came too late to be noticed. */
+        synchronized void finish() {
+            running = false;
+            Thread.interrupted();
+        }
+
+        synchronized ApiError error() {
+            if (reason == null) {
+                return null;
+            }
+            return reason == ApiError.Type.TIMEOUT
+                    ? new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation")
+                    : new ApiError(ApiError.Type.CANCELED, "query was canceled in expression evaluation");
         }
     }
 
