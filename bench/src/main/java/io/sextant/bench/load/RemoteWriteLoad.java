@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,7 +61,7 @@ public final class RemoteWriteLoad {
             """;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = CommandLine.parse(args, Set.of("help", "encode-only"), USAGE);
         if (o.containsKey("help")) {
             System.out.print(USAGE);
             return;
@@ -570,29 +571,6 @@ public final class RemoteWriteLoad {
             case 'h' -> n * 3_600_000;
             default -> throw new IllegalArgumentException("bad duration " + s);
         };
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + "\n" + USAGE);
-            }
-            String k = a.substring(2);
-            int eq = k.indexOf('=');
-            if (eq >= 0) {
-                o.put(k.substring(0, eq), k.substring(eq + 1));
-            } else if (k.equals("help") || k.equals("encode-only")) {
-                o.put(k, "true");
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value for " + a);
-                }
-                o.put(k, args[++i]);
-            }
-        }
-        return o;
     }
 
     private RemoteWriteLoad() {}

@@ -3,6 +3,7 @@ package io.sextant.bench.query;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sextant.bench.load.CommandLine;
 import io.sextant.bench.load.Fleet;
 import io.sextant.bench.load.ProcStats;
 import io.sextant.bench.load.RemoteWriteLoad;
@@ -94,7 +95,7 @@ public final class QuerySuite {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = CommandLine.parse(args, Set.of("help"), USAGE);
         if (o.containsKey("help") || !o.containsKey("targets") || !o.containsKey("end-ms")) {
             System.out.print(USAGE);
             return;
@@ -649,28 +650,6 @@ public final class QuerySuite {
     }
 
     // ---------------------------------------------------------------- options
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a + "\n" + USAGE);
-            }
-            String k = a.substring(2);
-            int eq = k.indexOf('=');
-            if (eq >= 0) {
-                o.put(k.substring(0, eq), k.substring(eq + 1));
-            } else if (k.equals("help")) {
-                o.put(k, "true");
-            } else if (i + 1 < args.length) {
-                o.put(k, args[++i]);
-            } else {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-        }
-        return o;
-    }
 
     private static long durationMs(String s) {
         return RemoteWriteLoad.durationMsOf(s);

@@ -11,8 +11,6 @@ import io.sextant.promql.parser.PromQLParser;
 import io.sextant.server.http.HttpServer;
 import io.sextant.server.http.Router;
 import io.sextant.storage.Matcher;
-import io.sextant.storage.MetricMetadata;
-import io.sextant.storage.Querier;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
 import io.sextant.storage.telemetry.Telemetry;
@@ -24,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,33 +30,12 @@ import org.junit.jupiter.api.Test;
 /** {@code /api/v1/explain} over real HTTP: the plans it returns, its parameters and errors; it reads no data. */
 class ExplainApiTest {
     /** Counts selects: EXPLAIN must not evaluate. */
-    private static final class CountingQuerier implements Querier {
+    private static final class CountingQuerier extends NoDataQuerier {
         final AtomicInteger selects = new AtomicInteger();
 
         @Override
         public List<Series> select(String tenant, List<Matcher> matchers, long mint, long maxt, SelectHints hints) {
             selects.incrementAndGet();
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelNames(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelValues(
-                String tenant, String name, List<List<Matcher>> matcherSets, long mint, long maxt) {
-            return List.of();
-        }
-
-        @Override
-        public Map<String, List<MetricMetadata>> metadata(String tenant) {
-            return Map.of();
-        }
-
-        @Override
-        public List<SeriesExemplars> exemplars(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
             return List.of();
         }
     }

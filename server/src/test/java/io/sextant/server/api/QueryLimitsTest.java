@@ -8,8 +8,6 @@ import io.sextant.server.http.HttpServer;
 import io.sextant.server.http.Router;
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
-import io.sextant.storage.MetricMetadata;
-import io.sextant.storage.Querier;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
 import io.sextant.storage.telemetry.Telemetry;
@@ -19,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +32,7 @@ class QueryLimitsTest {
     private static final String SLOW = "/api/v1/query?query=slow&time=1";
 
     /** Blocks {@code slow} selects until released or interrupted; fails {@code broken} ones. */
-    static final class ControlledQuerier implements Querier {
+    static final class ControlledQuerier extends NoDataQuerier {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         final AtomicInteger interrupted = new AtomicInteger();
@@ -60,27 +57,6 @@ class QueryLimitsTest {
                     throw new IllegalStateException("interrupted");
                 }
             }
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelNames(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelValues(
-                String tenant, String name, List<List<Matcher>> matcherSets, long mint, long maxt) {
-            return List.of();
-        }
-
-        @Override
-        public Map<String, List<MetricMetadata>> metadata(String tenant) {
-            return Map.of();
-        }
-
-        @Override
-        public List<SeriesExemplars> exemplars(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
             return List.of();
         }
     }
