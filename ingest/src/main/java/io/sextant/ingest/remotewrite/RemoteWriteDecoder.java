@@ -425,11 +425,20 @@ public final class RemoteWriteDecoder {
             int tag = readTag(end);
             if (tag == LABEL_NAME) {
                 int e = readLength(end, "Label");
+                // a repeated field's earlier occurrence is overwritten, but protobuf still rejects it if invalid
+                int bad = Utf8.firstInvalid(buf, nameOff, nameLen);
+                if (bad >= 0) {
+                    return "has invalid UTF-8 in " + labelPath(exemplar, i) + ".name at byte offset " + (bad - base);
+                }
                 nameOff = pos;
                 nameLen = e - pos;
                 pos = e;
             } else if (tag == LABEL_VALUE) {
                 int e = readLength(end, "Label");
+                int bad = Utf8.firstInvalid(buf, valueOff, valueLen);
+                if (bad >= 0) {
+                    return "has invalid UTF-8 in " + labelPath(exemplar, i) + ".value at byte offset " + (bad - base);
+                }
                 valueOff = pos;
                 valueLen = e - pos;
                 pos = e;
@@ -564,6 +573,7 @@ public final class RemoteWriteDecoder {
         int helpLen = 0;
         int unitOff = start;
         int unitLen = 0;
+        String overwritten = null;
         while (pos < end) {
             int at = pos;
             int tag = readTag(end);
@@ -571,6 +581,14 @@ public final class RemoteWriteDecoder {
                 type = readVarint(end);
             } else if (tag == METADATA_NAME || tag == METADATA_HELP || tag == METADATA_UNIT) {
                 int e = readLength(end, "MetricMetadata");
+                // a repeated field's earlier occurrence is overwritten, but protobuf still rejects it if invalid
+                if (overwritten == null) {
+                    overwritten = tag == METADATA_NAME
+                            ? invalidUtf8(nameOff, nameLen, "metric_family_name")
+                            : tag == METADATA_HELP
+                                    ? invalidUtf8(helpOff, helpLen, "help")
+                                    : invalidUtf8(unitOff, unitLen, "unit");
+                }
                 if (tag == METADATA_NAME) {
                     nameOff = pos;
                     nameLen = e - pos;
@@ -586,7 +604,10 @@ public final class RemoteWriteDecoder {
                 skipUnknown(tag, at, end, "MetricMetadata", METADATA_FIELDS);
             }
         }
-        String problem = nameLen == 0 ? "has an empty metric_family_name" : null;
+        String problem = overwritten;
+        if (problem == null && nameLen == 0) {
+            problem = "has an empty metric_family_name";
+        }
         if (problem == null) {
             problem = invalidUtf8(nameOff, nameLen, "metric_family_name");
         }
