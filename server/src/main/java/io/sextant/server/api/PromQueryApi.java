@@ -2,14 +2,7 @@ package io.sextant.server.api;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sextant.promql.ast.AggregateExpr;
-import io.sextant.promql.ast.BinaryExpr;
-import io.sextant.promql.ast.Call;
 import io.sextant.promql.ast.Expr;
-import io.sextant.promql.ast.MatrixSelector;
-import io.sextant.promql.ast.ParenExpr;
-import io.sextant.promql.ast.SubqueryExpr;
-import io.sextant.promql.ast.UnaryExpr;
 import io.sextant.promql.ast.ValueType;
 import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.eval.Engine;
@@ -299,26 +292,9 @@ public final class PromQueryApi implements AutoCloseable {
     private static void collectSelectors(Expr expr, List<List<Matcher>> out) {
         if (expr instanceof VectorSelector v) {
             out.add(v.matchers());
-        } else if (expr instanceof MatrixSelector m) {
-            out.add(m.selector().matchers());
-        } else if (expr instanceof AggregateExpr a) {
-            if (a.param() != null) {
-                collectSelectors(a.param(), out);
-            }
-            collectSelectors(a.expr(), out);
-        } else if (expr instanceof BinaryExpr b) {
-            collectSelectors(b.lhs(), out);
-            collectSelectors(b.rhs(), out);
-        } else if (expr instanceof Call c) {
-            c.args().forEach(arg -> collectSelectors(arg, out));
-        } else if (expr instanceof ParenExpr paren) {
-            collectSelectors(paren.expr(), out);
-        } else if (expr instanceof SubqueryExpr s) {
-            collectSelectors(s.expr(), out);
-        } else if (expr instanceof UnaryExpr u) {
-            collectSelectors(u.expr(), out);
+        } else {
+            expr.children().forEach(child -> collectSelectors(child, out));
         }
-        // number and string literals have no selectors
     }
 
     // ---------------------------------------------------------------- shared

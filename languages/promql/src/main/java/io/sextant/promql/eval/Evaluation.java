@@ -1,14 +1,12 @@
 package io.sextant.promql.eval;
 
-import io.sextant.promql.ast.AggregateExpr;
+import io.sextant.planner.ScanWindow;
 import io.sextant.promql.ast.At;
-import io.sextant.promql.ast.BinaryExpr;
 import io.sextant.promql.ast.Call;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.MatrixSelector;
 import io.sextant.promql.ast.ParenExpr;
 import io.sextant.promql.ast.SubqueryExpr;
-import io.sextant.promql.ast.UnaryExpr;
 import io.sextant.promql.ast.VectorMatching;
 import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.parser.ParsedQuery;
@@ -181,7 +179,7 @@ public final class Evaluation {
 
     // ------------------------------------------------------------------ the walk
 
-    static Expr unwrap(Expr e) {
+    public static Expr unwrap(Expr e) {
         while (e instanceof ParenExpr p) {
             e = p.expr();
         }
@@ -304,9 +302,14 @@ public final class Evaluation {
         long[] reference = readTime(arg, Long.MIN_VALUE, 0);
         long at = reference == null ? Long.MIN_VALUE : reference[0];
         long off = reference == null ? 0 : reference[1];
-        StepGrid readGrid = at == Long.MIN_VALUE ? grid : StepGrid.instant(at);
-        long lookback = options().lookbackMs();
-        List<Series> selected = read(matchers, readGrid.start() - off - lookback + 1, readGrid.end() - off);
+        // the window of an instant selector at that time, as the planner gives a selector's scan
+        ScanWindow w = at == Long.MIN_VALUE
+                ? new ScanWindow(ScanWindow.Anchor.STEPS, 0, -off - options().lookbackMs(), -off)
+                : new ScanWindow(ScanWindow.Anchor.FIXED, at, -off - options().lookbackMs(), -off);
+        List<Series> selected = read(
+                matchers,
+                w.from(grid.start(), queryGrid.start(), queryGrid.end()),
+                w.to(grid.end(), queryGrid.start(), queryGrid.end()));
         return instantAlign(selected, at, off, false, true, grid);
     }
 
@@ -329,17 +332,7 @@ public final class Evaluation {
             long qOff = durations.duration(q.offsetExpr(), q.offsetMillis(), false);
             return q.at().isSet() ? readTime(q.expr(), atTime(q.at()), qOff) : readTime(q.expr(), at, off + qOff);
         }
-        List<Expr> children = List.of();
-        if (e instanceof UnaryExpr u) {
-            children = List.of(u.expr());
-        } else if (e instanceof BinaryExpr b) {
-            children = List.of(b.lhs(), b.rhs());
-        } else if (e instanceof AggregateExpr a) {
-            children = a.param() == null ? List.of(a.expr()) : List.of(a.param(), a.expr());
-        } else if (e instanceof Call c) {
-            children = c.args();
-        }
-        for (Expr child : children) {
+        for (Expr child : e.children()) {
             long[] r = readTime(child, at, off);
             if (r != null) {
                 return r;

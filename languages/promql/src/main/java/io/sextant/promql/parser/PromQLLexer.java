@@ -400,32 +400,17 @@ final class PromQLLexer {
                 }
                 return this::lexDurationExpr;
             }
-            case '+' -> {
-                emit(ADD);
-                return this::lexDurationExpr;
-            }
-            case '-' -> {
-                emit(SUB);
-                return this::lexDurationExpr;
-            }
-            case '*' -> {
-                emit(MUL);
-                return this::lexDurationExpr;
-            }
-            case '/' -> {
-                emit(DIV);
-                return this::lexDurationExpr;
-            }
-            case '%' -> {
-                emit(MOD);
-                return this::lexDurationExpr;
-            }
-            case '^' -> {
-                emit(POW);
-                return this::lexDurationExpr;
-            }
-            case ',' -> {
-                emit(COMMA);
+            case '+', '-', '*', '/', '%', '^', ',' -> {
+                emit(
+                        switch (r) {
+                            case '+' -> ADD;
+                            case '-' -> SUB;
+                            case '*' -> MUL;
+                            case '/' -> DIV;
+                            case '%' -> MOD;
+                            case '^' -> POW;
+                            default -> COMMA;
+                        });
                 return this::lexDurationExpr;
             }
             default -> {

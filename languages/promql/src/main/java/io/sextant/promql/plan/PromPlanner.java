@@ -4,14 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.planner.PlanCache;
 import io.sextant.planner.Planning;
-import io.sextant.promql.ast.AggregateExpr;
-import io.sextant.promql.ast.BinaryExpr;
-import io.sextant.promql.ast.Call;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.MatrixSelector;
-import io.sextant.promql.ast.ParenExpr;
 import io.sextant.promql.ast.SubqueryExpr;
-import io.sextant.promql.ast.UnaryExpr;
 import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.eval.Durations;
 import io.sextant.promql.eval.EngineOptions;
@@ -74,34 +69,13 @@ public final class PromPlanner {
 
     /** Whether any duration is an expression, whose value may depend on the query's grid. */
     private static boolean hasDurationExpressions(Expr e) {
-        if (e instanceof ParenExpr p) {
-            return hasDurationExpressions(p.expr());
-        }
-        if (e instanceof VectorSelector v) {
-            return v.offsetExpr() != null;
-        }
-        if (e instanceof MatrixSelector m) {
-            return m.rangeExpr() != null || hasDurationExpressions(m.selector());
-        }
-        if (e instanceof SubqueryExpr q) {
-            return q.rangeExpr() != null
-                    || q.stepExpr() != null
-                    || q.offsetExpr() != null
-                    || hasDurationExpressions(q.expr());
-        }
-        if (e instanceof UnaryExpr u) {
-            return hasDurationExpressions(u.expr());
-        }
-        if (e instanceof BinaryExpr b) {
-            return hasDurationExpressions(b.lhs()) || hasDurationExpressions(b.rhs());
-        }
-        if (e instanceof AggregateExpr a) {
-            return (a.param() != null && hasDurationExpressions(a.param())) || hasDurationExpressions(a.expr());
-        }
-        if (e instanceof Call c) {
-            return c.args().stream().anyMatch(PromPlanner::hasDurationExpressions);
-        }
-        return false;
+        boolean own = e instanceof VectorSelector v
+                ? v.offsetExpr() != null
+                : e instanceof MatrixSelector m
+                        ? m.rangeExpr() != null
+                        : e instanceof SubqueryExpr q
+                                && (q.rangeExpr() != null || q.stepExpr() != null || q.offsetExpr() != null);
+        return own || e.children().stream().anyMatch(PromPlanner::hasDurationExpressions);
     }
 
     public PlanCache<String, Plan> cache() {

@@ -15,7 +15,6 @@ import io.sextant.promql.ast.Call;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.MatrixSelector;
 import io.sextant.promql.ast.NumberLiteral;
-import io.sextant.promql.ast.ParenExpr;
 import io.sextant.promql.ast.RangeExtension;
 import io.sextant.promql.ast.StringLiteral;
 import io.sextant.promql.ast.SubqueryExpr;
@@ -81,7 +80,7 @@ final class PromqlToRel {
     }
 
     RelNode translate(Expr e) {
-        e = unwrap(e);
+        e = Evaluation.unwrap(e);
         if (e instanceof NumberLiteral n) {
             return new PromLiteral(cluster, sextant, type(ValueType.SCALAR), n.value());
         }
@@ -111,13 +110,6 @@ final class PromqlToRel {
             return call(c);
         }
         throw QueryErrors.execution("unsupported expression: " + e);
-    }
-
-    private static Expr unwrap(Expr e) {
-        while (e instanceof ParenExpr p) {
-            e = p.expr();
-        }
-        return e;
     }
 
     private RelDataType type(ValueType t) {
@@ -185,7 +177,7 @@ final class PromqlToRel {
 
     /** A range vector argument: a range selector or a subquery. */
     private RelNode rangeSource(Expr arg) {
-        Expr e = unwrap(arg);
+        Expr e = Evaluation.unwrap(arg);
         if (e instanceof MatrixSelector ms) {
             return rangeSelect(ms);
         }
@@ -362,7 +354,7 @@ final class PromqlToRel {
         switch (name) {
             case "absent_over_time" -> inputs.add(rangeWindow(RangeFunction.COUNT_OVER_TIME, args));
             case "timestamp" -> {
-                Expr arg = unwrap(args.get(0));
+                Expr arg = Evaluation.unwrap(args.get(0));
                 inputs.add(arg instanceof VectorSelector vs ? instantSelect(vs, true) : translate(arg));
             }
             // the data-label selector is not evaluated: info() selects the info series it names itself
@@ -394,6 +386,6 @@ final class PromqlToRel {
             }
         }
         return new PromRangeWindow(
-                cluster, sextant, inputs, type(ValueType.VECTOR), f, position(unwrap(range)), paramPosition);
+                cluster, sextant, inputs, type(ValueType.VECTOR), f, position(Evaluation.unwrap(range)), paramPosition);
     }
 }
