@@ -371,7 +371,10 @@ final class MemSeries {
         return new Samples(st, sv, n);
     }
 
-    /** Drops samples older than {@code minTime}; returns how many were dropped. Committing thread only. */
+    /**
+     * Drops samples older than {@code minTime}; returns how many were dropped. The newest timestamp stays, so
+     * the out-of-order window still measures from it after a flush took every sample. Committing thread only.
+     */
     int truncateBefore(long minTime) {
         if (total == 0 || minT >= minTime) {
             return 0;
@@ -414,9 +417,6 @@ final class MemSeries {
         }
         TOTAL.setRelease(this, total - dropped);
         minT = newMin;
-        if (total == 0) {
-            maxT = Long.MIN_VALUE;
-        }
         return dropped;
     }
 

@@ -13,8 +13,11 @@ import io.sextant.storage.Querier;
 import io.sextant.storage.Samples;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
+import io.sextant.storage.SeriesMerger;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
+import io.sextant.storage.block.BlockMeta;
+import io.sextant.storage.block.BlockStore;
 import io.sextant.storage.telemetry.Telemetry;
 import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.SegmentedWal;
@@ -73,6 +76,17 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final Telemetry.Counter checkpoints;
     private final Telemetry.Histogram checkpointDuration;
     private final DirectoryLock directoryLock;
+    private final BlockStore blocks;
+    // Serialises flushes and checkpoints: a checkpoint taken while a flush is between its FLUSH record and its
+    // publish would drop the record from the log while the head still holds the samples it names.
+    private final ReentrantLock maintenance = new ReentrantLock();
+    // A FLUSH record may still be in the WAL (no checkpoint since the flush): the blocks it names must stay
+    // listed in the catalog until then, or replay would put their samples back into the head.
+    private volatile boolean flushRecordsInWal;
+    private final Telemetry.Counter flushes;
+    private final Telemetry.Counter flushFailures;
+    private final Telemetry.Counter flushedSamples;
+    private final Telemetry.Histogram flushDuration;
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile long replaySamples;
@@ -95,7 +109,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                     options.walSync(),
                     options.walSyncInterval(),
                     options.walSegmentBytes());
-            return new MetricsStore(options, SegmentedWal.open(walOptions, telemetry), telemetry, clock, lock);
+            BlockStore blocks = BlockStore.open(options.dataDir().resolve("blocks"));
+            return new MetricsStore(options, SegmentedWal.open(walOptions, telemetry), blocks, telemetry, clock, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -103,8 +118,14 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     }
 
     private MetricsStore(
-            StoreOptions options, WriteAheadLog wal, Telemetry telemetry, LongSupplier clock, DirectoryLock lock) {
+            StoreOptions options,
+            WriteAheadLog wal,
+            BlockStore blocks,
+            Telemetry telemetry,
+            LongSupplier clock,
+            DirectoryLock lock) {
         this.directoryLock = lock;
+        this.blocks = requireNonNull(blocks, "blocks is null");
         this.options = requireNonNull(options, "options is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.telemetry = requireNonNull(telemetry, "telemetry is null");
@@ -127,6 +148,20 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 "sextant_head_checkpoint_duration_seconds",
                 "Time to write a head checkpoint.",
                 Telemetry.LATENCY_BUCKETS);
+        flushes = telemetry.counter("sextant_head_flushes_total", "Head flushes that wrote warm blocks.");
+        flushFailures = telemetry.counter("sextant_head_flush_failures_total", "Head flushes that failed.");
+        flushedSamples = telemetry.counter(
+                "sextant_head_flushed_samples_total", "Samples moved from the head into warm blocks.");
+        flushDuration = telemetry.histogram(
+                "sextant_head_flush_duration_seconds",
+                "Time to flush the head into warm blocks, all tenants.",
+                Telemetry.LATENCY_BUCKETS);
+        telemetry.gauge("sextant_warm_blocks", "Warm blocks, all tenants.", () -> blocks.stats()
+                .blocks());
+        telemetry.gauge("sextant_warm_block_bytes", "Bytes of warm blocks on disk, all tenants.", () -> blocks.stats()
+                .bytes());
+        telemetry.gauge("sextant_warm_samples", "Samples in warm blocks, all tenants.", () -> blocks.stats()
+                .samples());
         telemetry.gauge("sextant_head_ready", "1 once WAL replay has finished.", () -> ready ? 1 : 0);
         telemetry.gauge("sextant_head_replay_samples", "Samples replayed from the WAL so far.", () -> replaySamples);
         telemetry.gauge("sextant_head_tenants", "Tenants with data in the head.", tenants::size);
@@ -154,6 +189,10 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         commitLock.lock();
         try {
             stats = wal.replay((type, buf, off, len, fromCheckpoint) -> {
+                if (type == RecordCodec.FLUSH) {
+                    replayFlush(new RecordCodec.Reader(buf, off, len));
+                    return;
+                }
                 if (type != RecordCodec.BATCH) {
                     replayCorrupt.inc();
                     log.error("skipping WAL record of unknown type {}", type);
@@ -212,6 +251,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                     th.arena.close();
                 }
                 allocator.close();
+                blocks.close();
             } finally {
                 directoryLock.close();
             }
@@ -319,6 +359,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
 
             int n = batch.sampleCount();
             long base = n > 0 ? batch.timestamp(0) : 0;
+            long newest = Long.MIN_VALUE;
             w.zigzag(base);
             int samplesAt = w.reserveCount();
             for (int i = 0; i < n; i++) {
@@ -346,6 +387,9 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 switch (s.append(t, v, window)) {
                     case MemSeries.APPENDED -> {
                         accepted++;
+                        if (t > newest) {
+                            newest = t;
+                        }
                         w.sample(s.ref, t - base, Double.doubleToRawLongBits(v));
                     }
                     case MemSeries.DUPLICATE_IGNORED -> ignored++;
@@ -366,6 +410,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 }
             }
             w.patchCount(samplesAt, accepted);
+            th.noteMaxTime(newest);
 
             int exemplarsAt = w.reserveCount();
             for (WriteBatch.EntryExemplar ee : batch.exemplars()) {
@@ -480,6 +525,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 continue;
             }
             s.append(t, v, Long.MAX_VALUE);
+            th.noteMaxTime(t);
             applied++;
         }
         replaySamples += applied;
@@ -508,6 +554,15 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
      * the WAL segments before it can be deleted.
      */
     public void checkpoint() {
+        maintenance.lock();
+        try {
+            checkpointLocked();
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    private void checkpointLocked() {
         long start = System.nanoTime();
         long minValid = clock.getAsLong() - options.retention().toMillis();
         long dropped = 0;
@@ -531,6 +586,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             }
             awaitCommittedDurable();
         });
+        flushRecordsInWal = false;
         checkpoints.inc();
         checkpointDuration.observeNanos(System.nanoTime() - start);
         log.info(
@@ -634,10 +690,202 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         }
     }
 
+    // ---------------------------------------------------------------- flush to warm blocks
+
+    /** What triggers a flush, which decides each tenant's cutoff. */
+    public enum FlushTrigger {
+        /** Complete {@code flushInterval} windows the out-of-order window has passed. */
+        SCHEDULED,
+        /** The head is over {@code headMaxBytes}: everything the out-of-order window has passed. */
+        MEMORY,
+        /** Everything in the head ({@code POST /api/v1/admin/flush}). */
+        ALL
+    }
+
+    /** What a flush wrote for one tenant: samples older than {@code cutoff} went into {@code blocks}. */
+    public record TenantFlush(String tenant, long cutoff, long samples, List<BlockMeta> blocks) {
+        public TenantFlush {
+            requireNonNull(tenant, "tenant is null");
+            blocks = List.copyOf(blocks);
+        }
+    }
+
+    /** The trigger a flush is due for now, if any: what the background job asks every few seconds. */
+    public java.util.Optional<FlushTrigger> flushDue() {
+        boolean memory = stats().estimatedBytes() > options.headMaxBytes();
+        FlushTrigger trigger = memory ? FlushTrigger.MEMORY : FlushTrigger.SCHEDULED;
+        for (TenantHead th : tenants.values()) {
+            if (cutoff(th, trigger) > th.flushedBefore) {
+                return java.util.Optional.of(trigger);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private long cutoff(TenantHead th, FlushTrigger trigger) {
+        if (trigger == FlushTrigger.ALL) {
+            return Long.MAX_VALUE;
+        }
+        long newest = Math.min(th.maxTime(), clock.getAsLong());
+        if (newest == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long settled = newest - options.outOfOrderWindow().toMillis();
+        long unit = trigger == FlushTrigger.SCHEDULED ? options.flushInterval().toMillis() : 60_000L;
+        return Math.floorDiv(settled, unit) * unit;
+    }
+
+    /**
+     * Moves samples older than each tenant's cutoff into warm blocks (see {@link HeadFlush} for the steps that
+     * make it crash-safe), then writes a checkpoint so the WAL drops what the blocks now hold. Tenants are
+     * flushed one after the other; one tenant's failure does not stop the others and is rethrown at the end.
+     */
+    public List<TenantFlush> flush(FlushTrigger trigger) {
+        requireNonNull(trigger, "trigger is null");
+        maintenance.lock();
+        try {
+            long start = System.nanoTime();
+            List<TenantFlush> done = new ArrayList<>();
+            RuntimeException failure = null;
+            for (TenantHead th : List.copyOf(tenants.values())) {
+                long cutoff = cutoff(th, trigger);
+                if (cutoff == Long.MIN_VALUE || (trigger != FlushTrigger.ALL && cutoff <= th.flushedBefore)) {
+                    continue;
+                }
+                try {
+                    TenantFlush f = flushTenant(th, cutoff);
+                    th.flushedBefore = Math.max(th.flushedBefore, cutoff);
+                    if (f != null) {
+                        done.add(f);
+                    }
+                } catch (RuntimeException e) {
+                    flushFailures.inc();
+                    log.error("flush of tenant {} failed; its samples stay in the head", th.tenant, e);
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (!done.isEmpty()) {
+                flushes.inc();
+                flushDuration.observeNanos(System.nanoTime() - start);
+                checkpointLocked();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return done;
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    private TenantFlush flushTenant(TenantHead th, long cutoff) {
+        long start = System.nanoTime();
+        HeadFlush f;
+        long seq;
+        commitLock.lock();
+        try {
+            if (closed || !ready) {
+                throw new SextantException(ErrorCode.UNAVAILABLE, "the store is not open for writes");
+            }
+            f = HeadFlush.snapshot(th, cutoff, blocks);
+            if (f == null) {
+                return null;
+            }
+            f.record(record);
+            seq = wal.append(RecordCodec.FLUSH, record.buf, 0, record.pos);
+            lastSeq = seq;
+            flushRecordsInWal = true;
+        } finally {
+            commitLock.unlock();
+        }
+        wal.sync(seq);
+        List<BlockMeta> written = f.writeBlocks(blocks);
+        commitLock.lock();
+        try {
+            f.dropFlushed();
+        } finally {
+            commitLock.unlock();
+        }
+        flushedSamples.add(f.samples());
+        long bytes = written.stream().mapToLong(BlockMeta::bytes).sum();
+        log.info(
+                "tenant {}: flushed {} samples below {} into {} block(s), {} bytes ({} B/sample) in {} ms",
+                th.tenant,
+                f.samples(),
+                cutoff == Long.MAX_VALUE ? "now" : java.time.Instant.ofEpochMilli(cutoff),
+                written.size(),
+                bytes,
+                String.format(java.util.Locale.ROOT, "%.2f", (double) bytes / Math.max(1, f.samples())),
+                (System.nanoTime() - start) / 1_000_000);
+        return new TenantFlush(th.tenant, cutoff, f.samples(), written);
+    }
+
+    /**
+     * Replays a FLUSH record: when the catalog lists its blocks, the samples below the cutoff that the head holds
+     * at this point of the log are the ones the blocks hold, so they are dropped; otherwise the flush never
+     * published and the record is ignored.
+     */
+    private void replayFlush(RecordCodec.Reader r) {
+        int version = r.u8();
+        if (version != RecordCodec.VERSION) {
+            throw new SextantException(ErrorCode.INTERNAL, "unknown flush record version " + version);
+        }
+        String tenant = r.string();
+        long cutoff = r.zigzag();
+        int n = r.count();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(r.string());
+        }
+        boolean published = blocks.blocks(tenant).stream().anyMatch(b -> ids.contains(b.id()));
+        TenantHead th = tenants.get(tenant);
+        if (!published || th == null) {
+            return;
+        }
+        for (MemSeries s : th.allSeries()) {
+            s.truncateBefore(cutoff);
+        }
+        th.arena.freeBefore(cutoff);
+        th.flushedBefore = Math.max(th.flushedBefore, cutoff);
+        flushRecordsInWal = true;
+    }
+
+    /** The warm tier this store flushes into. */
+    public BlockStore blocks() {
+        return blocks;
+    }
+
+    /**
+     * Whether blocks named by a FLUSH record may be replaced (compaction, retention) now: not while a FLUSH
+     * record naming them may still be replayed, i.e. until the checkpoint after the flush.
+     */
+    public boolean blocksReplaceable() {
+        return !flushRecordsInWal;
+    }
+
     // ---------------------------------------------------------------- reads
 
+    /**
+     * Selects from the warm blocks and the head together. A series' samples from both are merged in time order;
+     * a timestamp both hold (a flush between publishing its blocks and dropping the samples from the head) is
+     * taken once, from the blocks.
+     */
     @Override
     public List<Series> select(String tenant, List<Matcher> matchers, long mint, long maxt, SelectHints hints) {
+        List<Series> merged = SeriesMerger.merge(List.of(
+                blocks.select(tenant, matchers, mint, maxt, hints), selectHead(tenant, matchers, mint, maxt, hints)));
+        if (hints.limit() > 0 && merged.size() > hints.limit()) {
+            return merged.subList(0, hints.limit());
+        }
+        return merged;
+    }
+
+    /** As {@link #select}, from the head alone: the hot tier. */
+    public List<Series> selectHead(String tenant, List<Matcher> matchers, long mint, long maxt, SelectHints hints) {
         TenantHead th = tenants.get(tenant);
         if (th == null) {
             return List.of();
@@ -679,11 +927,16 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
 
     @Override
     public List<String> labelNames(String tenant, List<List<Matcher>> matcherSets, long mint, long maxt) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Labels l : blocks.seriesLabels(tenant, matcherSets, mint, maxt)) {
+            for (int i = 0; i < l.size(); i++) {
+                names.add(l.name(i));
+            }
+        }
         TenantHead th = tenants.get(tenant);
         if (th == null) {
-            return List.of();
+            return new ArrayList<>(names);
         }
-        TreeSet<String> names = new TreeSet<>();
         IntIterator it = selectAny(th, matcherSets).getIntIterator();
         while (it.hasNext()) {
             MemSeries s = th.get(it.next());
@@ -698,6 +951,22 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
 
     @Override
     public List<String> labelValues(String tenant, String name, List<List<Matcher>> matcherSets, long mint, long maxt) {
+        List<String> head = labelValuesHead(tenant, name, matcherSets, mint, maxt);
+        if (blocks.blocks(tenant).isEmpty()) {
+            return head;
+        }
+        TreeSet<String> values = new TreeSet<>(head);
+        for (Labels l : blocks.seriesLabels(tenant, matcherSets, mint, maxt)) {
+            String v = l.get(name);
+            if (!v.isEmpty()) {
+                values.add(v);
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    private List<String> labelValuesHead(
+            String tenant, String name, List<List<Matcher>> matcherSets, long mint, long maxt) {
         TenantHead th = tenants.get(tenant);
         if (th == null) {
             return List.of();

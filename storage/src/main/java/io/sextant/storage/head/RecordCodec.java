@@ -16,6 +16,7 @@ import java.util.Arrays;
  */
 final class RecordCodec {
     static final byte BATCH = 1;
+    static final byte FLUSH = 2;
     static final byte VERSION = 1;
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param maxFuture samples newer than now plus this are rejected
  * @param checkpointWalBytes a checkpoint is written once the WAL exceeds this many bytes
  * @param exemplarsPerTenant capacity of each tenant's exemplar ring buffer
+ * @param flushInterval the head is cut into warm blocks at every multiple of this, once the out-of-order window
+ *     has passed it
+ * @param headMaxBytes above this estimated head size, the head is cut early (up to the out-of-order window)
  */
 public record StoreOptions(
         Path dataDir,
@@ -28,7 +31,9 @@ public record StoreOptions(
         Duration retention,
         Duration maxFuture,
         long checkpointWalBytes,
-        int exemplarsPerTenant) {
+        int exemplarsPerTenant,
+        Duration flushInterval,
+        long headMaxBytes) {
     public StoreOptions {
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(walSync, "walSync is null");
@@ -39,12 +44,20 @@ public record StoreOptions(
         if (outOfOrderWindow.isNegative() || retention.isNegative() || retention.isZero() || maxFuture.isNegative()) {
             throw new IllegalArgumentException("outOfOrderWindow, retention and maxFuture must not be negative");
         }
+        requireNonNull(flushInterval, "flushInterval is null");
+        if (flushInterval.toMillis() < 1000 || headMaxBytes <= 0) {
+            throw new IllegalArgumentException("flushInterval must be at least 1s and headMaxBytes positive");
+        }
         if (exemplarsPerTenant < 0) {
             throw new IllegalArgumentException("exemplarsPerTenant must be >= 0");
         }
     }
 
-    /** The embedded defaults: fsync per write, 10m out-of-order window, 15d retention, 10m future. */
+    /**
+     * The embedded defaults: fsync per write, 10m out-of-order window, 15d retention, 10m future, blocks of 15m
+     * (as InfluxDB 3 persists its buffer every 10 minutes: small enough that the head stays a few hundred MB at
+     * 100k series, large enough that a block holds 60 samples per series), head cut early above 128 MiB.
+     */
     public static StoreOptions defaults(Path dataDir) {
         return new StoreOptions(
                 dataDir,
@@ -55,7 +68,9 @@ public record StoreOptions(
                 Duration.ofDays(15),
                 Duration.ofMinutes(10),
                 1L << 30,
-                100_000);
+                100_000,
+                Duration.ofMinutes(15),
+                128L << 20);
     }
 
     public StoreOptions withDataDir(Path dir) {
@@ -68,7 +83,9 @@ public record StoreOptions(
                 retention,
                 maxFuture,
                 checkpointWalBytes,
-                exemplarsPerTenant);
+                exemplarsPerTenant,
+                flushInterval,
+                headMaxBytes);
     }
 
     public StoreOptions withWalSync(WalOptions.SyncPolicy policy) {
@@ -81,7 +98,9 @@ public record StoreOptions(
                 retention,
                 maxFuture,
                 checkpointWalBytes,
-                exemplarsPerTenant);
+                exemplarsPerTenant,
+                flushInterval,
+                headMaxBytes);
     }
 
     public StoreOptions withCheckpointWalBytes(long bytes) {
@@ -94,6 +113,23 @@ public record StoreOptions(
                 retention,
                 maxFuture,
                 bytes,
-                exemplarsPerTenant);
+                exemplarsPerTenant,
+                flushInterval,
+                headMaxBytes);
+    }
+
+    public StoreOptions withFlush(Duration interval, long maxHeadBytes) {
+        return new StoreOptions(
+                dataDir,
+                walSync,
+                walSyncInterval,
+                walSegmentBytes,
+                outOfOrderWindow,
+                retention,
+                maxFuture,
+                checkpointWalBytes,
+                exemplarsPerTenant,
+                interval,
+                maxHeadBytes);
     }
 }

@@ -3,6 +3,7 @@ package io.sextant.storage.head;
 import io.sextant.storage.Exemplar;
 import io.sextant.storage.Labels;
 import io.sextant.storage.MetricMetadata;
+import io.sextant.storage.index.PostingsIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,10 @@ final class TenantHead {
     private volatile MemSeries[] series = new MemSeries[1024];
     private volatile int seriesCount;
     private volatile int maxRef = -1;
+    // The newest sample time ever appended; only grows. Written under the commit lock.
+    private volatile long maxTime = Long.MIN_VALUE;
+    // Samples older than this have been flushed (late ones may have arrived since). Maintenance thread only.
+    long flushedBefore = Long.MIN_VALUE;
     private final Map<String, Set<MetricMetadata>> metadata = new ConcurrentHashMap<>();
     private final ExemplarRing exemplars;
     final SealedArena arena;
@@ -101,6 +106,16 @@ final class TenantHead {
 
     int seriesCount() {
         return seriesCount;
+    }
+
+    long maxTime() {
+        return maxTime;
+    }
+
+    void noteMaxTime(long t) {
+        if (t > maxTime) {
+            maxTime = t;
+        }
     }
 
     int maxRef() {

@@ -6,17 +6,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.storage.ErrorCode;
 import io.sextant.storage.SextantException;
+import io.sextant.storage.io.FileTrees;
+import io.sextant.storage.io.Fsync;
 import io.sextant.storage.telemetry.Telemetry;
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -111,13 +110,13 @@ public final class SegmentedWal implements WriteAheadLog {
         boolean deleted = false;
         for (Path tmp : temporary) {
             log.warn("deleting incomplete WAL checkpoint {} left by an interrupted checkpoint", tmp);
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             deleted = true;
         }
         // A crash between a checkpoint's rename and its clean-up leaves what it replaced behind.
         for (Path old : checkpoints.headMap(checkpointIndex).values()) {
             log.info("deleting WAL checkpoint {} superseded by {}", old, WalFormat.checkpointName(checkpointIndex));
-            deleteTree(old);
+            FileTrees.delete(old);
             deleted = true;
         }
         for (Path old : segments.headMap(checkpointIndex).values()) {
@@ -126,7 +125,7 @@ public final class SegmentedWal implements WriteAheadLog {
             deleted = true;
         }
         if (deleted) {
-            fsyncDirectory(directory);
+            Fsync.directory(directory);
         }
         this.segmentsAtOpen =
                 List.copyOf(segments.tailMap(Math.max(checkpointIndex, 0)).keySet());
@@ -399,6 +398,24 @@ public final class SegmentedWal implements WriteAheadLog {
         }
     }
 
+    @Override
+    public void sync(long seq) {
+        if (seq <= durableSeq) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (seq > lastSeq) {
+                throw new IllegalArgumentException("sequence " + seq + " was never appended; the last is " + lastSeq);
+            }
+            syncLocked(seq);
+        } catch (IOException e) {
+            throw failLocked("cannot write to the write-ahead log in " + directory, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns once {@code seq} is synced, leading an fsync or waiting for the one in flight. Holds the lock. */
     private void syncLocked(long seq) throws IOException {
         while (durableSeq < seq) {
@@ -468,7 +485,7 @@ public final class SegmentedWal implements WriteAheadLog {
     private void openSegmentLocked(long index) throws IOException {
         writer = SegmentWriter.create(segmentPath(index), writeBuffer, this::onSegmentWrite);
         segmentIndex = index;
-        fsyncDirectory(directory);
+        Fsync.directory(directory);
         metrics.segmentsCreated.inc();
     }
 
@@ -542,10 +559,10 @@ public final class SegmentedWal implements WriteAheadLog {
                 Files.createDirectory(tmp);
                 source.writeTo(sink);
                 sink.finish();
-                fsyncDirectory(tmp);
+                Fsync.directory(tmp);
                 // The rename is the commit point: replay trusts only directories without the .tmp suffix.
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                fsyncDirectory(directory);
+                Fsync.directory(directory);
             } catch (IOException e) {
                 abandonCheckpoint(sink, tmp, e);
                 throw new SextantException(ErrorCode.EXTERNAL_FAILURE, "cannot write WAL checkpoint " + target, e);
@@ -570,7 +587,7 @@ public final class SegmentedWal implements WriteAheadLog {
     private void abandonCheckpoint(CheckpointWriter sink, Path tmp, Throwable failure) {
         sink.abort();
         try {
-            diskBytes.addAndGet(-deleteTree(tmp));
+            diskBytes.addAndGet(-FileTrees.delete(tmp));
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
@@ -589,11 +606,11 @@ public final class SegmentedWal implements WriteAheadLog {
                     diskBytes.addAndGet(-size);
                     deleted++;
                 } else if (checkpoint.isPresent() && checkpoint.getAsLong() < index) {
-                    diskBytes.addAndGet(-deleteTree(entry));
+                    diskBytes.addAndGet(-FileTrees.delete(entry));
                     deleted++;
                 }
             }
-            fsyncDirectory(directory);
+            Fsync.directory(directory);
         } catch (IOException e) {
             // The checkpoint is committed; open deletes whatever is left over.
             log.warn("cannot delete WAL files replaced by {}", WalFormat.checkpointName(index), e);
@@ -733,46 +750,6 @@ public final class SegmentedWal implements WriteAheadLog {
     }
 
     /** Deletes a directory and what it holds; returns the bytes the files held. */
-    private static long deleteTree(Path root) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(root)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList();
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
-        long bytes = 0;
-        for (Path path : paths) {
-            if (Files.isRegularFile(path)) {
-                bytes += Files.size(path);
-            }
-            Files.deleteIfExists(path);
-        }
-        return bytes;
-    }
-
-    /**
-     * Makes created, renamed and deleted entries of {@code dir} durable (Linux honours fsync on a directory).
-     * Only a {@code FileChannel} can fsync a directory, and an interrupt closes it mid-call; the channel is
-     * private, so the fsync is retried with the interrupt held back and the interrupt restored afterwards.
-     */
-    static void fsyncDirectory(Path dir) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    channel.force(true);
-                    return;
-                } catch (ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private static String mb(long bytes) {
         return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
     }

@@ -60,6 +60,13 @@ public interface WriteAheadLog extends Closeable {
     void awaitDurable(long seq);
 
     /**
+     * Blocks until the record with sequence {@code seq} (and all before it) is on disk, whatever the sync
+     * policy: for records that other files' durability depends on (the head's FLUSH record before the blocks
+     * it names are published).
+     */
+    void sync(long seq);
+
+    /**
      * Starts a new segment, writes a checkpoint from {@code source} durably (temp dir, fsync, rename), then
      * deletes the segments and older checkpoints it replaces. The source must capture at least every record
      * appended before this call; records appended concurrently may appear in both the checkpoint and the

@@ -1,4 +1,4 @@
-package io.sextant.storage.head;
+package io.sextant.storage.index;
 
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
@@ -13,12 +13,12 @@ import org.roaringbitmap.RoaringBitmap;
  * Inverted index of one tenant: label name → value → bitmap of series refs. New series are rare compared
  * with reads, so a read-write lock is enough; readers get private bitmaps they may modify.
  */
-final class PostingsIndex {
+public final class PostingsIndex {
     private final Map<String, TreeMap<String, RoaringBitmap>> postings = new TreeMap<>();
     private final RoaringBitmap all = new RoaringBitmap();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-    void add(int ref, Labels labels) {
+    public void add(int ref, Labels labels) {
         lock.writeLock().lock();
         try {
             all.add(ref);
@@ -33,7 +33,7 @@ final class PostingsIndex {
     }
 
     /** Refs of series satisfying every matcher. */
-    RoaringBitmap select(List<Matcher> matchers) {
+    public RoaringBitmap select(List<Matcher> matchers) {
         lock.readLock().lock();
         try {
             RoaringBitmap result = null;
@@ -82,7 +82,7 @@ final class PostingsIndex {
         return result;
     }
 
-    List<String> names() {
+    public List<String> names() {
         lock.readLock().lock();
         try {
             return new ArrayList<>(postings.keySet());
@@ -92,7 +92,7 @@ final class PostingsIndex {
     }
 
     /** Values of {@code name} with their postings (cloned), sorted by value. */
-    List<Map.Entry<String, RoaringBitmap>> values(String name) {
+    public List<Map.Entry<String, RoaringBitmap>> values(String name) {
         lock.readLock().lock();
         try {
             TreeMap<String, RoaringBitmap> values = postings.get(name);
@@ -108,7 +108,7 @@ final class PostingsIndex {
         }
     }
 
-    long sizeInBytes() {
+    public long sizeInBytes() {
         lock.readLock().lock();
         try {
             long bytes = all.getLongSizeInBytes();

@@ -1,4 +1,4 @@
-package io.sextant.storage.head;
+package io.sextant.storage.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

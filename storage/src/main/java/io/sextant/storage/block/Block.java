@@ -1,0 +1,362 @@
+package io.sextant.storage.block;
+
+import io.sextant.storage.ErrorCode;
+import io.sextant.storage.Labels;
+import io.sextant.storage.Matcher;
+import io.sextant.storage.Samples;
+import io.sextant.storage.Series;
+import io.sextant.storage.SextantException;
+import io.sextant.storage.index.PostingsIndex;
+import io.sextant.storage.io.FileTrees;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * An opened block: its series table in memory (labels, an inverted index, value parameters and row ranges)
+ * and its samples file's footer. Reads decode only the row groups that hold selected series. Thread-safe;
+ * each read opens its own file stream.
+ *
+ * <p>Life cycle: a block stays readable while any reader holds it ({@link #acquire}/{@link #release}); once
+ * it is both dropped from the catalog and released, its directory is deleted.
+ */
+final class Block {
+    private static final ParquetReadOptions READ_OPTIONS =
+            ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+
+    final BlockMeta meta;
+    final Path dir;
+    private final Labels[] labels;
+    private final int[] decimals;
+    private final long[] gcd;
+    private final long[] firstMantissa;
+    private final long[] minTime;
+    private final long[] maxTime;
+    private final int[] sampleCount;
+    private final long[] firstRow;
+    private final PostingsIndex index = new PostingsIndex();
+    private final ParquetMetadata samplesFooter;
+    /** Row offset of each row group of the samples file, then the total row count. */
+    private final long[] groupStart;
+
+    private final AtomicInteger holders = new AtomicInteger(1);
+    private volatile boolean dropped;
+
+    private Block(Path dir, BlockMeta meta, int n, ParquetMetadata samplesFooter) {
+        this.dir = dir;
+        this.meta = meta;
+        this.labels = new Labels[n];
+        this.decimals = new int[n];
+        this.gcd = new long[n];
+        this.firstMantissa = new long[n];
+        this.minTime = new long[n];
+        this.maxTime = new long[n];
+        this.sampleCount = new int[n];
+        this.firstRow = new long[n];
+        this.samplesFooter = samplesFooter;
+        List<BlockMetaData> groups = samplesFooter.getBlocks();
+        groupStart = new long[groups.size() + 1];
+        for (int g = 0; g < groups.size(); g++) {
+            groupStart[g + 1] = groupStart[g] + groups.get(g).getRowCount();
+        }
+    }
+
+    /**
+     * Opens the block in {@code dir}; {@code intern} shares label strings across the blocks of a tenant.
+     * Fails with {@code INTERNAL} when the files do not match the catalog entry.
+     */
+    static Block open(Path dir, BlockMeta meta, Function<String, String> intern) {
+        try {
+            ParquetMetadata samplesFooter;
+            try (ParquetFileReader r =
+                    ParquetFileReader.open(new LocalInputFile(dir.resolve(BlockFormat.SAMPLES_FILE)), READ_OPTIONS)) {
+                samplesFooter = r.getFooter();
+            }
+            Block b = new Block(dir, meta, Math.toIntExact(meta.series()), samplesFooter);
+            b.loadSeries(intern);
+            if (b.groupStart[b.groupStart.length - 1] != meta.samples()) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL,
+                        "block " + dir + " holds " + b.groupStart[b.groupStart.length - 1]
+                                + " samples, its catalog entry " + meta.samples());
+            }
+            return b;
+        } catch (IOException e) {
+            throw new SextantException(ErrorCode.INTERNAL, "cannot open block " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadSeries(Function<String, String> intern) throws IOException {
+        Path file = dir.resolve(BlockFormat.SERIES_FILE);
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file), READ_OPTIONS)) {
+            MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+            int row = 0;
+            PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(
+                        pages, new DummyRecordConverter(schema).getRootConverter(), schema, createdBy);
+                ColumnReader ref = column(store, schema, BlockFormat.REF);
+                ColumnReader keys = column(store, schema, BlockFormat.LABELS, "key_value", "key");
+                ColumnReader values = column(store, schema, BlockFormat.LABELS, "key_value", "value");
+                ColumnReader dec = column(store, schema, BlockFormat.DECIMALS);
+                ColumnReader g = column(store, schema, BlockFormat.GCD);
+                ColumnReader first = column(store, schema, BlockFormat.FIRST_MANTISSA);
+                ColumnReader min = column(store, schema, BlockFormat.MIN_TIME);
+                ColumnReader max = column(store, schema, BlockFormat.MAX_TIME);
+                ColumnReader count = column(store, schema, BlockFormat.SAMPLES);
+                ColumnReader rowAt = column(store, schema, BlockFormat.FIRST_ROW);
+                long rows = pages.getRowCount();
+                long pairsLeft = keys.getTotalValueCount();
+                for (long i = 0; i < rows; i++, row++) {
+                    if (row >= labels.length || ref.getInteger() != row) {
+                        throw new SextantException(ErrorCode.INTERNAL, "block " + dir + ": series refs out of order");
+                    }
+                    ref.consume();
+                    Labels.Builder lb = Labels.builder();
+                    boolean firstPair = true;
+                    while (pairsLeft > 0 && (firstPair || keys.getCurrentRepetitionLevel() > 0)) {
+                        if (keys.getCurrentDefinitionLevel() > 0) {
+                            lb.add(
+                                    intern.apply(keys.getBinary().toStringUsingUTF8()),
+                                    intern.apply(values.getBinary().toStringUsingUTF8()));
+                        }
+                        keys.consume();
+                        values.consume();
+                        pairsLeft--;
+                        firstPair = false;
+                    }
+                    labels[row] = lb.build();
+                    decimals[row] = dec.getInteger();
+                    dec.consume();
+                    gcd[row] = g.getLong();
+                    g.consume();
+                    firstMantissa[row] = first.getLong();
+                    first.consume();
+                    minTime[row] = min.getLong();
+                    min.consume();
+                    maxTime[row] = max.getLong();
+                    max.consume();
+                    sampleCount[row] = count.getInteger();
+                    count.consume();
+                    firstRow[row] = rowAt.getLong();
+                    rowAt.consume();
+                    index.add(row, labels[row]);
+                }
+            }
+            if (row != labels.length) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL,
+                        "block " + dir + " holds " + row + " series, its catalog entry " + labels.length);
+            }
+        }
+    }
+
+    private static ColumnReader column(ColumnReadStoreImpl store, MessageType schema, String... path) {
+        ColumnDescriptor d = schema.getColumnDescription(path);
+        return store.getColumnReader(d);
+    }
+
+    /** Takes a hold on the block for a read; false when it was already dropped and released. */
+    boolean acquire() {
+        for (; ; ) {
+            int h = holders.get();
+            if (h == 0) {
+                return false;
+            }
+            if (holders.compareAndSet(h, h + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (holders.decrementAndGet() == 0) {
+            deleteFiles();
+        }
+    }
+
+    /** Drops the catalog's hold: the files go once the last reader releases. */
+    void drop() {
+        if (!dropped) {
+            dropped = true;
+            release();
+        }
+    }
+
+    private void deleteFiles() {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
+            // an undeleted directory is an orphan, deleted on the next open
+        }
+    }
+
+    int seriesCount() {
+        return labels.length;
+    }
+
+    Labels labels(int ref) {
+        return labels[ref];
+    }
+
+    /** Series refs selected by the matchers with samples in {@code [mint, maxt]}, ascending (= label order). */
+    RoaringBitmap select(List<Matcher> matchers, long mint, long maxt) {
+        RoaringBitmap refs = index.select(matchers);
+        if (meta.minTime() < mint || meta.maxTime() > maxt) {
+            RoaringBitmap kept = new RoaringBitmap();
+            IntIterator it = refs.getIntIterator();
+            while (it.hasNext()) {
+                int ref = it.next();
+                if (minTime[ref] <= maxt && maxTime[ref] >= mint) {
+                    kept.add(ref);
+                }
+            }
+            return kept;
+        }
+        return refs;
+    }
+
+    /** The samples in {@code [mint, maxt]} of the selected series, in ref order; series without any left out. */
+    List<Series> read(RoaringBitmap refs, long mint, long maxt) {
+        List<Series> out = new ArrayList<>(refs.getCardinality());
+        if (refs.isEmpty()) {
+            return out;
+        }
+        LocalInputFile file = new LocalInputFile(dir.resolve(BlockFormat.SAMPLES_FILE));
+        try (ParquetFileReader r = ParquetFileReader.open(file, samplesFooter, READ_OPTIONS, file.newStream())) {
+            Map<Integer, Group> groups = new HashMap<>();
+            IntIterator it = refs.getIntIterator();
+            while (it.hasNext()) {
+                int ref = it.next();
+                Samples s = decode(r, groups, ref, mint, maxt);
+                if (s.count() > 0) {
+                    out.add(new Series(labels[ref], s));
+                }
+            }
+        } catch (IOException e) {
+            throw new SextantException(ErrorCode.INTERNAL, "reading block " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Decodes one series: differences accumulate from its first row, so every row group it spans up to
+     * {@code maxt} is read, and rows before {@code mint} are decoded but not kept.
+     */
+    private Samples decode(ParquetFileReader r, Map<Integer, Group> groups, int ref, long mint, long maxt)
+            throws IOException {
+        int n = sampleCount[ref];
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        int kept = 0;
+        long m = firstMantissa[ref];
+        int d = decimals[ref];
+        long g = gcd[ref];
+        long row = firstRow[ref];
+        long end = row + n;
+        while (row < end) {
+            int gi = groupOf(row);
+            Group group = groups.get(gi);
+            if (group == null) {
+                group = decodeGroup(r, gi);
+                groups.put(gi, group);
+            }
+            int from = (int) (row - groupStart[gi]);
+            int to = (int) (Math.min(end, groupStart[gi + 1]) - groupStart[gi]);
+            for (int i = from; i < to; i++) {
+                long t = group.ts[i];
+                if (t > maxt) {
+                    return new Samples(ts, vs, kept);
+                }
+                double v;
+                if (group.raw[i]) {
+                    v = Double.longBitsToDouble(group.payload[i]);
+                } else {
+                    m += ValueCodec.unzigzag(group.payload[i]) * g;
+                    v = ValueCodec.decode(m, d);
+                }
+                if (t >= mint) {
+                    ts[kept] = t;
+                    vs[kept++] = v;
+                }
+            }
+            row = groupStart[gi] + to;
+        }
+        return new Samples(ts, vs, kept);
+    }
+
+    private int groupOf(long row) {
+        int lo = 0;
+        int hi = groupStart.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (groupStart[mid] <= row) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** One decoded row group: timestamps, and per row either the zigzag difference or the raw value bits. */
+    private record Group(long[] ts, long[] payload, boolean[] raw) {}
+
+    private Group decodeGroup(ParquetFileReader r, int gi) throws IOException {
+        PageReadStore pages = r.readRowGroup(gi);
+        MessageType schema = samplesFooter.getFileMetaData().getSchema();
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(
+                pages,
+                new DummyRecordConverter(schema).getRootConverter(),
+                schema,
+                samplesFooter.getFileMetaData().getCreatedBy());
+        ColumnReader tsCol = column(store, schema, BlockFormat.TS);
+        ColumnReader diffCol = column(store, schema, BlockFormat.DIFF);
+        ColumnReader rawCol = column(store, schema, BlockFormat.RAW);
+        int rows = Math.toIntExact(pages.getRowCount());
+        long[] ts = new long[rows];
+        long[] payload = new long[rows];
+        boolean[] raw = new boolean[rows];
+        for (int i = 0; i < rows; i++) {
+            ts[i] = tsCol.getLong();
+            tsCol.consume();
+            if (diffCol.getCurrentDefinitionLevel() > 0) {
+                payload[i] = diffCol.getLong();
+            } else {
+                raw[i] = true;
+                payload[i] = Double.doubleToRawLongBits(rawCol.getDouble());
+            }
+            diffCol.consume();
+            rawCol.consume();
+        }
+        return new Group(ts, payload, raw);
+    }
+
+    long sizeInBytes() {
+        long bytes = index.sizeInBytes() + 64L * labels.length;
+        for (Labels l : labels) {
+            bytes += 16L * l.size();
+        }
+        return bytes;
+    }
+}
