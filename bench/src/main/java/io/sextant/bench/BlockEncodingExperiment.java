@@ -95,6 +95,84 @@ public final class BlockEncodingExperiment {
                 "B  ts DELTA_BINARY_PACKED, value scaled decimal INT64 DELTA_BINARY_PACKED (raw bits if not decimal)",
                 samples,
                 writeDecimals(dir.resolve("b.parquet"), ts, vs, decimals));
+        for (String enc : new String[] {"DELTA", "PLAIN", "SPLIT"}) {
+            for (boolean gcd : new boolean[] {false, true}) {
+                report(
+                        "C  per-series zigzag first differences of mantissa, " + enc + (gcd ? ", / gcd" : "")
+                                + "; raw DOUBLE SPLIT column",
+                        samples,
+                        writeDiffs(dir.resolve("c-" + enc + gcd + ".parquet"), ts, vs, decimals, enc, gcd, 3));
+            }
+        }
+        for (int level : new int[] {9, 19}) {
+            report(
+                    "C  per-series zigzag first differences of mantissa, SPLIT, / gcd, zstd level " + level,
+                    samples,
+                    writeDiffs(dir.resolve("c-level" + level + ".parquet"), ts, vs, decimals, "SPLIT", true, level));
+        }
+    }
+
+    private static Path writeDiffs(
+            Path file, long[][] ts, double[][] vs, int[] decimals, String enc, boolean useGcd, int level)
+            throws IOException {
+        MessageType schema = Types.buildMessage()
+                .required(PrimitiveTypeName.INT32)
+                .named("series")
+                .required(PrimitiveTypeName.INT64)
+                .named("ts")
+                .optional(PrimitiveTypeName.INT64)
+                .named("diff")
+                .optional(PrimitiveTypeName.DOUBLE)
+                .named("raw")
+                .named("samples");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        conf.set("parquet.compression.codec.zstd.level", Integer.toString(level));
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+                .withConf(conf)
+                .withType(schema)
+                .withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withDictionaryEncoding(false)
+                .withDictionaryEncoding("series", true)
+                .withByteStreamSplitEncoding("raw", true)
+                .withByteStreamSplitEncoding("diff", enc.equals("SPLIT"))
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build()) {
+            for (int s = 0; s < ts.length; s++) {
+                double scale = decimals[s] >= 0 ? Math.pow(10, decimals[s]) : 0;
+                long g = 0;
+                if (useGcd && decimals[s] >= 0) {
+                    for (int i = 1; i < ts[s].length; i++) {
+                        g = gcd(g, Math.abs(Math.round(vs[s][i] * scale) - Math.round(vs[s][i - 1] * scale)));
+                    }
+                }
+                g = Math.max(g, 1);
+                long prev = 0;
+                for (int i = 0; i < ts[s].length; i++) {
+                    Group row = groups.newGroup().append("series", s).append("ts", ts[s][i]);
+                    if (decimals[s] >= 0) {
+                        long m = Math.round(vs[s][i] * scale);
+                        long d = i == 0 ? 0 : (m - prev) / g;
+                        prev = m;
+                        row.append("diff", enc.equals("DELTA") ? d : (d << 1) ^ (d >> 63));
+                    } else {
+                        row.append("raw", vs[s][i]);
+                    }
+                    w.write(row);
+                }
+            }
+        }
+        return file;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     private static void report(String layout, long samples, Path file) throws IOException {

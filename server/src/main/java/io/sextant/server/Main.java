@@ -57,6 +57,9 @@ public final class Main {
         // Jetty's info lines (versions, connector start) add nothing to Sextant's own
         if (!level.equals("debug") && !level.equals("trace")) {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+            // parquet-java logs every codec it borrows from its pool
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.parquet", "warn");
         }
     }
 

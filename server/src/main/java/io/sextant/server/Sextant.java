@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.ingest.otlp.OtlpMetricsHandler;
 import io.sextant.ingest.remotewrite.RemoteWriteHandler;
+import io.sextant.server.api.AdminApi;
 import io.sextant.server.api.PromQueryApi;
 import io.sextant.server.api.PromReadApi;
 import io.sextant.server.config.SextantConfig;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
-    static final Duration CHECKPOINT_CHECK_INTERVAL = Duration.ofSeconds(5);
+    static final Duration MAINTENANCE_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SextantConfig config;
@@ -40,6 +41,8 @@ public final class Sextant implements AutoCloseable {
     private final HttpServer http;
     private final PromQueryApi queryApi;
     private final ScheduledExecutorService jobs;
+    // Flushes and checkpoints take seconds; on their own thread they never delay the self-scrape.
+    private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -74,6 +77,7 @@ public final class Sextant implements AutoCloseable {
                 query.maxConcurrency(),
                 System::currentTimeMillis);
         queryApi.register(router, this::ready);
+        new AdminApi(store).register(router, this::ready);
         RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
         router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
         // /v1/metrics is the OTLP/HTTP default; the others are where Mimir and Prometheus receive OTLP
@@ -84,8 +88,13 @@ public final class Sextant implements AutoCloseable {
         }
         http = new HttpServer(
                 config.http().address(), config.http().port(), config.http().shutdownTimeout(), router);
-        jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sextant-jobs");
+        jobs = daemonExecutor("sextant-jobs");
+        maintenance = daemonExecutor("sextant-maintenance");
+    }
+
+    private static ScheduledExecutorService daemonExecutor(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -102,10 +111,10 @@ public final class Sextant implements AutoCloseable {
         log.info("ready: accepting writes and queries");
     }
 
-    /** Starts the checkpoint check and, unless disabled, the self-scrape. */
+    /** Starts the flush and checkpoint checks and, unless disabled, the self-scrape. */
     public void startBackgroundJobs() {
-        long checkMillis = CHECKPOINT_CHECK_INTERVAL.toMillis();
-        jobs.scheduleWithFixedDelay(this::checkpointIfDue, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+        long checkMillis = MAINTENANCE_CHECK_INTERVAL.toMillis();
+        maintenance.scheduleWithFixedDelay(this::maintain, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
         Duration interval = config.selfScrapeInterval();
         if (!interval.isZero()) {
             SelfScraper scraper = new SelfScraper(telemetry, store, instance(), System::currentTimeMillis);
@@ -114,13 +123,17 @@ public final class Sextant implements AutoCloseable {
         }
     }
 
-    private void checkpointIfDue() {
+    /** Flushes the head when a flush is due (which checkpoints too), else checkpoints when the WAL is big. */
+    private void maintain() {
         try {
-            if (store.checkpointDue()) {
+            var trigger = store.flushDue();
+            if (trigger.isPresent()) {
+                store.flush(trigger.get());
+            } else if (store.checkpointDue()) {
                 store.checkpoint();
             }
         } catch (RuntimeException e) {
-            log.error("checkpoint failed", e);
+            log.error("background flush or checkpoint failed; retrying at the next check", e);
         }
     }
 
@@ -166,9 +179,13 @@ public final class Sextant implements AutoCloseable {
         queryApi.close();
         log.info("HTTP server stopped; stopping background jobs");
         jobs.shutdown();
+        maintenance.shutdown();
         try {
-            if (!jobs.awaitTermination(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("a background job is still running; closing the store anyway");
+            long deadline = System.nanoTime() + config.http().shutdownTimeout().toNanos();
+            for (ScheduledExecutorService executor : List.of(jobs, maintenance)) {
+                if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    log.warn("a background job is still running; closing the store anyway");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

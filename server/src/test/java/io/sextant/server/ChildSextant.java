@@ -63,6 +63,12 @@ final class ChildSextant implements AutoCloseable {
      * off (so the data directory holds only what the test writes) and {@code extraFlags} added.
      */
     static ChildSextant start(Path dataDir, Path log, String... extraFlags) throws IOException {
+        return start(dataDir, log, List.of(), extraFlags);
+    }
+
+    /** As {@link #start(Path, Path, String...)} with JVM options (system properties such as crash points). */
+    static ChildSextant start(Path dataDir, Path log, List<String> jvmOptions, String... extraFlags)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,7 +76,9 @@ final class ChildSextant implements AutoCloseable {
                 // The child is one of several JVMs on a small machine: keep it lean and quick to start.
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 classPath(),
                 Main.class.getName(),

@@ -3,22 +3,17 @@ package io.sextant.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.sextant.ingest.remotewrite.proto.Label;
 import io.sextant.ingest.remotewrite.proto.Sample;
 import io.sextant.ingest.remotewrite.proto.TimeSeries;
 import io.sextant.ingest.remotewrite.proto.WriteRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +81,7 @@ class CrashRecoveryTest {
     /** Sextant refuses samples more than 10 minutes ahead; writers stay well inside that. */
     private static final long MAX_AHEAD_MS = Duration.ofMinutes(8).toMillis();
     /** Sextant's checkpoint job first runs this long after the server became ready. */
-    private static final long CHECKPOINT_JOB_DELAY_MS = Sextant.CHECKPOINT_CHECK_INTERVAL.toMillis();
+    private static final long CHECKPOINT_JOB_DELAY_MS = Sextant.MAINTENANCE_CHECK_INTERVAL.toMillis();
 
     private static final byte SENT = 0; // in flight when the child died: either outcome is allowed
     private static final byte ACKED = 1;
@@ -469,67 +463,12 @@ class CrashRecoveryTest {
 
     /** Reads {@code /api/v1/export} for the writer's metric, counting samples per request in {@code found}. */
     private long export(ChildSextant child, Writer w, int[] found, Violations violations) throws Exception {
-        String match = URLEncoder.encode("{__name__=\"" + w.metric + "\"}", StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(child.uri("/api/v1/export?match[]=" + match))
-                .timeout(Duration.ofSeconds(60))
-                .GET()
-                .build();
-        HttpResponse<InputStream> response = reader.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        long samples = 0;
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new AssertionError("export of " + w.metric + " answered " + response.statusCode() + ": "
-                        + new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            try (JsonParser p = JSON.createParser(in)) {
-                JsonToken token;
-                while ((token = p.nextToken()) != null) {
-                    assertThat(token).as("start of an export line").isEqualTo(JsonToken.START_OBJECT);
-                    Map<String, String> labels = new HashMap<>();
-                    double[] values = new double[0];
-                    long[] timestamps = new long[0];
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        p.nextToken();
-                        switch (field) {
-                            case "metric" -> {
-                                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                    String name = p.currentName();
-                                    p.nextToken();
-                                    labels.put(name, p.getText());
-                                }
-                            }
-                            case "values" -> {
-                                double[] buf = new double[1024];
-                                int n = 0;
-                                while (p.nextToken() != JsonToken.END_ARRAY) {
-                                    if (n == buf.length) {
-                                        buf = Arrays.copyOf(buf, n * 2);
-                                    }
-                                    buf[n++] = p.getDoubleValue();
-                                }
-                                values = Arrays.copyOf(buf, n);
-                            }
-                            case "timestamps" -> {
-                                long[] buf = new long[1024];
-                                int n = 0;
-                                while (p.nextToken() != JsonToken.END_ARRAY) {
-                                    if (n == buf.length) {
-                                        buf = Arrays.copyOf(buf, n * 2);
-                                    }
-                                    buf[n++] = p.getLongValue();
-                                }
-                                timestamps = Arrays.copyOf(buf, n);
-                            }
-                            default -> p.skipChildren();
-                        }
-                    }
-                    samples += values.length;
-                    checkSeries(w, labels, values, timestamps, found, violations);
-                }
-            }
-        }
-        return samples;
+        long[] samples = {0};
+        ExportReader.read(reader, child.uri(ExportReader.path("{__name__=\"" + w.metric + "\"}")), e -> {
+            samples[0] += e.values().length;
+            checkSeries(w, e.labels(), e.values(), e.timestamps(), found, violations);
+        });
+        return samples[0];
     }
 
     private static void checkSeries(

@@ -254,7 +254,9 @@ public final class ConfigLoader {
                         (Duration) v.get(Option.RETENTION),
                         (Duration) v.get(Option.MAX_FUTURE),
                         (Long) v.get(Option.CHECKPOINT_WAL_SIZE),
-                        (Integer) v.get(Option.MAX_EXEMPLARS_PER_TENANT)),
+                        (Integer) v.get(Option.MAX_EXEMPLARS_PER_TENANT),
+                        (Duration) v.get(Option.FLUSH_INTERVAL),
+                        (Long) v.get(Option.HEAD_MAX_MEMORY)),
                 new IngestLimits(
                         (Integer) v.get(Option.MAX_BODY_SIZE),
                         (Integer) v.get(Option.MAX_DECOMPRESSED_SIZE),

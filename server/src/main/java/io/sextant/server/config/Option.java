@@ -95,6 +95,22 @@ enum Option {
             Kind.COUNT_OR_ZERO,
             Integer.toString(Defaults.STORE.exemplarsPerTenant()),
             "Capacity of each tenant's exemplar buffer (the newest are kept; 0 keeps none)."),
+    FLUSH_INTERVAL(
+            "storage.flush-interval",
+            "--flush-interval",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            Durations.format(Defaults.STORE.flushInterval()),
+            "Span of head data per warm (Parquet) block: the head is cut at every multiple of this once the"
+                    + " out-of-order window has passed it."),
+    HEAD_MAX_MEMORY(
+            "storage.head-max-memory",
+            "--head-max-memory",
+            "SIZE",
+            Kind.SIZE,
+            ByteSizes.format(Defaults.STORE.headMaxBytes()),
+            "When the head's estimated memory exceeds this, it is cut into warm blocks early, up to the"
+                    + " out-of-order window."),
     MAX_BODY_SIZE(
             "ingest.max-body-size",
             "--max-body-size",

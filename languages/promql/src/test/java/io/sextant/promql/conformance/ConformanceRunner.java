@@ -208,7 +208,9 @@ final class ConformanceRunner implements AutoCloseable {
                 UNBOUNDED,
                 UNBOUNDED,
                 Long.MAX_VALUE,
-                16);
+                16,
+                Duration.ofMinutes(15),
+                Long.MAX_VALUE);
         MetricsStore store = MetricsStore.open(options, new Telemetry(), () -> 0L);
         store.replay();
         return store;

@@ -1,0 +1,69 @@
+package io.sextant.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sextant.server.http.Exchange;
+import io.sextant.server.http.Router;
+import io.sextant.storage.block.BlockMeta;
+import io.sextant.storage.head.MetricsStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Operator endpoints under {@code /api/v1/admin/}, in Prometheus' envelope:
+ *
+ * <ul>
+ *   <li>{@code POST /api/v1/admin/flush}: cuts every tenant's head into warm blocks now, as the background flush
+ *       would once the data is old enough, and answers with the blocks written.
+ * </ul>
+ */
+public final class AdminApi {
+    private final MetricsStore store;
+
+    public AdminApi(MetricsStore store) {
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    public void register(Router router, BooleanSupplier ready) {
+        router.add("POST", "/api/v1/admin/flush", PromReadApi.api(ready, this::flush));
+    }
+
+    private void flush(Exchange ex) throws IOException {
+        List<MetricsStore.TenantFlush> flushed = store.flush(MetricsStore.FlushTrigger.ALL);
+        PromJson.success(
+                ex,
+                g -> {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("tenants");
+                    for (MetricsStore.TenantFlush f : flushed) {
+                        g.writeStartObject();
+                        g.writeStringField("tenant", f.tenant());
+                        g.writeNumberField("samples", f.samples());
+                        g.writeArrayFieldStart("blocks");
+                        for (BlockMeta b : f.blocks()) {
+                            block(g, b);
+                        }
+                        g.writeEndArray();
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                },
+                List.of());
+    }
+
+    static void block(JsonGenerator g, BlockMeta b) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", b.id());
+        g.writeNumberField("minTime", b.minTime());
+        g.writeNumberField("maxTime", b.maxTime());
+        g.writeStringField("resolution", b.resolution());
+        g.writeNumberField("level", b.level());
+        g.writeNumberField("series", b.series());
+        g.writeNumberField("samples", b.samples());
+        g.writeNumberField("bytes", b.bytes());
+        g.writeEndObject();
+    }
+}
