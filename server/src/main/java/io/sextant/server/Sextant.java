@@ -123,7 +123,10 @@ public final class Sextant implements AutoCloseable {
         }
     }
 
-    /** Flushes the head when a flush is due (which checkpoints too), else checkpoints when the WAL is big. */
+    /**
+     * Flushes the head when a flush is due (which checkpoints too), else checkpoints when the WAL is big; then
+     * compacts the blocks whose windows are complete.
+     */
     private void maintain() {
         try {
             var trigger = store.flushDue();
@@ -132,8 +135,9 @@ public final class Sextant implements AutoCloseable {
             } else if (store.checkpointDue()) {
                 store.checkpoint();
             }
+            store.compact();
         } catch (RuntimeException e) {
-            log.error("background flush or checkpoint failed; retrying at the next check", e);
+            log.error("background flush, checkpoint or compaction failed; retrying at the next check", e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.sextant.server.http.Exchange;
 import io.sextant.server.http.Router;
 import io.sextant.storage.block.BlockMeta;
+import io.sextant.storage.block.Compactor;
 import io.sextant.storage.head.MetricsStore;
 import java.io.IOException;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>{@code POST /api/v1/admin/flush}: cuts every tenant's head into warm blocks now, as the background flush
  *       would once the data is old enough, and answers with the blocks written.
+ *   <li>{@code POST /api/v1/admin/compact}: runs the block compactions that are due now (the background job runs
+ *       them every few seconds) and answers with what it merged.
  * </ul>
  */
 public final class AdminApi {
@@ -28,6 +31,32 @@ public final class AdminApi {
 
     public void register(Router router, BooleanSupplier ready) {
         router.add("POST", "/api/v1/admin/flush", PromReadApi.api(ready, this::flush));
+        router.add("POST", "/api/v1/admin/compact", PromReadApi.api(ready, this::compact));
+    }
+
+    private void compact(Exchange ex) throws IOException {
+        List<Compactor.Compaction> done = store.compact();
+        PromJson.success(
+                ex,
+                g -> {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("compactions");
+                    for (Compactor.Compaction c : done) {
+                        g.writeStartObject();
+                        g.writeStringField("tenant", c.tenant());
+                        g.writeArrayFieldStart("inputs");
+                        for (BlockMeta b : c.inputs()) {
+                            g.writeString(b.id());
+                        }
+                        g.writeEndArray();
+                        g.writeFieldName("output");
+                        block(g, c.output());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                },
+                List.of());
     }
 
     private void flush(Exchange ex) throws IOException {

@@ -260,6 +260,58 @@ final class Block {
     }
 
     /**
+     * Reads every series in ref (= label) order, decoding each row group once: what compaction needs to stream a
+     * block of any size. Close it to release the file.
+     */
+    final class Cursor implements AutoCloseable {
+        private final ParquetFileReader reader;
+        private final Map<Integer, Group> groups = new HashMap<>();
+        private int next;
+
+        private Cursor() throws IOException {
+            LocalInputFile file = new LocalInputFile(dir.resolve(BlockFormat.SAMPLES_FILE));
+            reader = ParquetFileReader.open(file, samplesFooter, READ_OPTIONS, file.newStream());
+        }
+
+        boolean hasNext() {
+            return next < labels.length;
+        }
+
+        Labels peekLabels() {
+            return labels[next];
+        }
+
+        Series next() {
+            int ref = next++;
+            // groups before this series' first row are never needed again
+            int first = groupOf(firstRow[ref]);
+            groups.keySet().removeIf(g -> g < first);
+            try {
+                return new Series(labels[ref], decode(reader, groups, ref, Long.MIN_VALUE, Long.MAX_VALUE));
+            } catch (IOException e) {
+                throw new SextantException(ErrorCode.INTERNAL, "reading block " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new SextantException(ErrorCode.INTERNAL, "closing block " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    Cursor cursor() {
+        try {
+            return new Cursor();
+        } catch (IOException e) {
+            throw new SextantException(ErrorCode.INTERNAL, "reading block " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Decodes one series: differences accumulate from its first row, so every row group it spans up to
      * {@code maxt} is read, and rows before {@code mint} are decoded but not kept.
      */

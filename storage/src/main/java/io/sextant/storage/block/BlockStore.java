@@ -226,6 +226,25 @@ public final class BlockStore implements AutoCloseable {
         }
     }
 
+    /** The listed blocks with these ids, in catalog order, each held; fails if one is no longer listed. */
+    List<Block> hold(String tenant, Set<String> ids) {
+        TenantBlocks tb = tenants.get(tenant);
+        List<Block> held = new ArrayList<>();
+        if (tb != null) {
+            for (Block b : tb.blocks) {
+                if (ids.contains(b.meta.id()) && b.acquire()) {
+                    held.add(b);
+                }
+            }
+        }
+        if (held.size() != ids.size()) {
+            release(held);
+            throw new SextantException(
+                    ErrorCode.INTERNAL, "tenant " + tenant + ": blocks " + ids + " are no longer all listed");
+        }
+        return held;
+    }
+
     private static void release(List<Block> blocks) {
         blocks.forEach(Block::release);
     }

@@ -5,6 +5,7 @@ import io.sextant.storage.Labels;
 import io.sextant.storage.Samples;
 import io.sextant.storage.Series;
 import io.sextant.storage.SextantException;
+import io.sextant.storage.io.FileTrees;
 import io.sextant.storage.io.Fsync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,9 +127,23 @@ public final class BlockWriter {
             CrashPoints.reach("block.after-rename");
             return new BlockMeta(id, minTime, maxTime, BlockMeta.RAW, level, ref, rows, bytes);
         } catch (IOException | UncheckedIOException e) {
-            throw new SextantException(
-                    ErrorCode.EXTERNAL_FAILURE, "writing block " + target + ": " + e.getMessage(), e);
+            throw deleted(
+                    tmp,
+                    new SextantException(
+                            ErrorCode.EXTERNAL_FAILURE, "writing block " + target + ": " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            throw deleted(tmp, e);
         }
+    }
+
+    /** Deletes the unfinished block directory; the failure that stopped it is what the caller sees. */
+    private static RuntimeException deleted(Path tmp, RuntimeException failure) {
+        try {
+            FileTrees.delete(tmp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static <T> ParquetWriter<T> writer(Path file, WriteSupport<T> support, Options options, boolean samples)

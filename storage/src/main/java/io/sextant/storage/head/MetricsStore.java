@@ -18,6 +18,7 @@ import io.sextant.storage.SextantException;
 import io.sextant.storage.WriteBatch;
 import io.sextant.storage.block.BlockMeta;
 import io.sextant.storage.block.BlockStore;
+import io.sextant.storage.block.Compactor;
 import io.sextant.storage.telemetry.Telemetry;
 import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.SegmentedWal;
@@ -77,6 +78,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final Telemetry.Histogram checkpointDuration;
     private final DirectoryLock directoryLock;
     private final BlockStore blocks;
+    private final Compactor compactor;
     // Serialises flushes and checkpoints: a checkpoint taken while a flush is between its FLUSH record and its
     // publish would drop the record from the log while the head still holds the samples it names.
     private final ReentrantLock maintenance = new ReentrantLock();
@@ -126,6 +128,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             DirectoryLock lock) {
         this.directoryLock = lock;
         this.blocks = requireNonNull(blocks, "blocks is null");
+        this.compactor = new Compactor(blocks, telemetry);
         this.options = requireNonNull(options, "options is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.telemetry = requireNonNull(telemetry, "telemetry is null");
@@ -754,7 +757,9 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 }
                 try {
                     TenantFlush f = flushTenant(th, cutoff);
-                    th.flushedBefore = Math.max(th.flushedBefore, cutoff);
+                    // ALL cuts mid-window: the windows it leaves complete are the scheduled flush's
+                    long settled = trigger == FlushTrigger.ALL ? cutoff(th, FlushTrigger.SCHEDULED) : cutoff;
+                    th.flushedBefore = Math.max(th.flushedBefore, settled);
                     if (f != null) {
                         done.add(f);
                     }
@@ -854,17 +859,50 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         flushRecordsInWal = true;
     }
 
-    /** The warm tier this store flushes into. */
-    public BlockStore blocks() {
-        return blocks;
+    /**
+     * Runs the block compactions that are due (see {@link Compactor}): windows the head has flushed past. A
+     * checkpoint comes first when FLUSH records may still be in the WAL, since compaction replaces the blocks
+     * they name.
+     */
+    public List<Compactor.Compaction> compact() {
+        maintenance.lock();
+        try {
+            if (flushRecordsInWal) {
+                checkpointLocked();
+            }
+            return compactor.run(this::settledBefore);
+        } finally {
+            maintenance.unlock();
+        }
     }
 
     /**
-     * Whether blocks named by a FLUSH record may be replaced (compaction, retention) now: not while a FLUSH
-     * record naming them may still be replayed, i.e. until the checkpoint after the flush.
+     * The time before which no flush will add samples to a tenant's blocks (late samples aside): the next
+     * scheduled cutoff, or the head's oldest sample if that is older.
      */
-    public boolean blocksReplaceable() {
-        return !flushRecordsInWal;
+    private long settledBefore(String tenant) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null || th.maxTime() == Long.MIN_VALUE) {
+            long unit = options.flushInterval().toMillis();
+            return Math.floorDiv(clock.getAsLong() - options.outOfOrderWindow().toMillis(), unit) * unit;
+        }
+        long oldest = Long.MAX_VALUE;
+        commitLock.lock();
+        try {
+            for (MemSeries s : th.allSeries()) {
+                if (s.count() > 0) {
+                    oldest = Math.min(oldest, s.minTime());
+                }
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        return Math.min(oldest, cutoff(th, FlushTrigger.SCHEDULED));
+    }
+
+    /** The warm tier this store flushes into. */
+    public BlockStore blocks() {
+        return blocks;
     }
 
     // ---------------------------------------------------------------- reads

@@ -30,15 +30,18 @@ import org.xerial.snappy.Snappy;
 
 /**
  * A child Sextant is killed (the JVM halts, as with {@code kill -9}) at each crash point of a flush into warm
- * blocks. After the restart every acknowledged sample is present exactly once with its exact value, the catalog
- * lists only complete blocks and nothing else is left in the tenant's directory, and a second flush and restart
- * keep it so.
+ * blocks and of a compaction. After the restart every acknowledged sample is present exactly once with its
+ * exact value (counted per tier: the read API would hide a sample held twice), the catalog lists only complete
+ * blocks and nothing else is left in the tenant's directory, and another flush or compaction and restart keep
+ * it so.
  */
-class FlushCrashTest {
+class BlockCrashTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int SERIES = 6;
     private static final int SAMPLES = 240;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The requests interleave their samples in time, so each is out of order against the one before. */
+    private static final String[] OOO = {"--ooo-window", "2h"};
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -64,7 +67,7 @@ class FlushCrashTest {
         Path data = dir.resolve("data");
         Path log = Path.of(System.getProperty("basedir", "."), "target", "crash-test", "flush-" + point + ".log");
         long t0 = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
-        try (ChildSextant child = ChildSextant.start(data, log, List.of("-Dsextant.crash.at=" + point))) {
+        try (ChildSextant child = ChildSextant.start(data, log, List.of("-Dsextant.crash.at=" + point), OOO)) {
             child.awaitReady(TIMEOUT);
             write(child, t0, 0);
             write(child, t0, 1);
@@ -81,7 +84,7 @@ class FlushCrashTest {
             assertThat(child.awaitExit(TIMEOUT)).isEqualTo(137);
             assertThat(child.logSinceStart()).contains("crash point reached: " + point);
         }
-        try (ChildSextant child = ChildSextant.start(data, log)) {
+        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
             child.awaitReady(TIMEOUT);
             verify(child, data);
             assertOnlyPublishedBlocks(data);
@@ -97,14 +100,93 @@ class FlushCrashTest {
             assertThat(tenants).hasSize(1);
             verify(child, data);
         }
-        try (ChildSextant child = ChildSextant.start(data, log)) {
+        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
             child.awaitReady(TIMEOUT);
             verify(child, data);
             assertOnlyPublishedBlocks(data);
         }
     }
 
-    /** One request: every series gets SAMPLES/3 samples of its own third of the hour. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "block.before-rename",
+                "block.after-rename",
+                "catalog.before-rename",
+                "compaction.before-publish",
+                "compaction.after-publish"
+            })
+    void aCrashAnywhereInACompactionLosesAndDoublesNothing(String point) throws Exception {
+        Path data = dir.resolve("data");
+        Path log = Path.of(System.getProperty("basedir", "."), "target", "crash-test", "compaction-" + point + ".log");
+        // hours back, so that the 2h windows of the data are complete
+        long t0 = System.currentTimeMillis() - Duration.ofHours(6).toMillis();
+        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
+            child.awaitReady(TIMEOUT);
+            write(child, t0, 0);
+            assertThat(post(child, "/api/v1/admin/flush").statusCode()).isEqualTo(200);
+            write(child, t0, 1);
+            assertThat(post(child, "/api/v1/admin/flush").statusCode()).isEqualTo(200);
+            verify(child, data);
+        }
+        // the background job compacts within seconds of readiness; the request may come first or find it dead
+        try (ChildSextant child = ChildSextant.start(data, log, List.of("-Dsextant.crash.at=" + point), OOO)) {
+            child.awaitReady(TIMEOUT);
+            try {
+                HttpResponse<String> r = post(child, "/api/v1/admin/compact");
+                throw new AssertionError(
+                        "the compaction answered " + r.statusCode() + " instead of crashing: " + r.body());
+            } catch (IOException expected) {
+                // the child halted while the compaction ran
+            }
+            assertThat(child.awaitExit(TIMEOUT)).isEqualTo(137);
+            assertThat(child.logSinceStart()).contains("crash point reached: " + point);
+        }
+        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
+            child.awaitReady(TIMEOUT);
+            verify(child, data);
+            assertOnlyPublishedBlocks(data);
+            HttpResponse<String> r = post(child, "/api/v1/admin/compact");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            verify(child, data);
+            assertThat(levels(data)).as("block levels after compaction").doesNotContain(0);
+            write(child, t0, 2);
+            assertThat(post(child, "/api/v1/admin/flush").statusCode()).isEqualTo(200);
+            verify(child, data);
+        }
+        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
+            child.awaitReady(TIMEOUT);
+            verify(child, data);
+            assertOnlyPublishedBlocks(data);
+        }
+    }
+
+    private HttpResponse<String> post(ChildSextant child, String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(child.uri(path))
+                        .timeout(TIMEOUT)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<Integer> levels(Path data) throws IOException {
+        List<Integer> levels = new ArrayList<>();
+        try (Stream<Path> tenants = Files.list(data.resolve("blocks"))) {
+            for (Path t : tenants.toList()) {
+                for (JsonNode b :
+                        JSON.readTree(t.resolve("catalog.json").toFile()).path("blocks")) {
+                    levels.add(b.path("level").asInt());
+                }
+            }
+        }
+        return levels;
+    }
+
+    /**
+     * One request: every series gets the samples {@code k} with {@code k % 3 == part} of an hour from {@code t0},
+     * so that the requests' blocks cover the same windows.
+     */
     private void write(ChildSextant child, long t0, int part) throws Exception {
         WriteRequest.Builder request = WriteRequest.newBuilder();
         for (int s = 0; s < SERIES; s++) {
@@ -112,7 +194,7 @@ class FlushCrashTest {
                     .addLabels(Label.newBuilder().setName("__name__").setValue("flushed"))
                     .addLabels(Label.newBuilder().setName("s").setValue(Integer.toString(s)));
             TreeMap<Long, Long> expected = acked.computeIfAbsent(Integer.toString(s), k -> new TreeMap<>());
-            for (int k = part * SAMPLES / 3; k < (part + 1) * SAMPLES / 3; k++) {
+            for (int k = part; k < SAMPLES; k += 3) {
                 long t = t0 + k * 15_000L + s;
                 // decimals, a float sum and NaN: each value encoding of a block
                 double v = s % 3 == 0 ? k * 1.5 : s % 3 == 1 ? k * 0.1 : k % 50 == 0 ? Double.NaN : k * 1e6;
