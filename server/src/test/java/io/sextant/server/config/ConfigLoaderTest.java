@@ -39,6 +39,8 @@ class ConfigLoaderTest {
             Map.entry(Option.MAX_FUTURE, "5m"),
             Map.entry(Option.CHECKPOINT_WAL_SIZE, "512MiB"),
             Map.entry(Option.MAX_EXEMPLARS_PER_TENANT, "0"),
+            Map.entry(Option.FLUSH_INTERVAL, "5m"),
+            Map.entry(Option.HEAD_MAX_MEMORY, "1GiB"),
             Map.entry(Option.MAX_BODY_SIZE, "10MB"),
             Map.entry(Option.MAX_DECOMPRESSED_SIZE, "100MB"),
             Map.entry(Option.MAX_LABELS_PER_SERIES, "32"),

@@ -877,27 +877,28 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     }
 
     /**
-     * The time before which no flush will add samples to a tenant's blocks (late samples aside): the next
-     * scheduled cutoff, or the head's oldest sample if that is older.
+     * The time before which flushes add no more samples to a tenant's blocks, late samples aside (those a later
+     * compaction merges in): the head's oldest sample, and at most the out-of-order window before now.
      */
     private long settledBefore(String tenant) {
+        long unit = options.flushInterval().toMillis();
+        long settled =
+                Math.floorDiv(clock.getAsLong() - options.outOfOrderWindow().toMillis(), unit) * unit;
         TenantHead th = tenants.get(tenant);
-        if (th == null || th.maxTime() == Long.MIN_VALUE) {
-            long unit = options.flushInterval().toMillis();
-            return Math.floorDiv(clock.getAsLong() - options.outOfOrderWindow().toMillis(), unit) * unit;
+        if (th == null) {
+            return settled;
         }
-        long oldest = Long.MAX_VALUE;
         commitLock.lock();
         try {
             for (MemSeries s : th.allSeries()) {
                 if (s.count() > 0) {
-                    oldest = Math.min(oldest, s.minTime());
+                    settled = Math.min(settled, s.minTime());
                 }
             }
         } finally {
             commitLock.unlock();
         }
-        return Math.min(oldest, cutoff(th, FlushTrigger.SCHEDULED));
+        return settled;
     }
 
     /** The warm tier this store flushes into. */
