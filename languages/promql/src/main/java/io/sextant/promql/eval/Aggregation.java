@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.promql.parser.GoNumbers;
 import io.sextant.storage.Labels;
+import io.sextant.storage.numeric.KahanSum;
 import io.sextant.storage.text.GoFloat;
 import java.util.ArrayList;
 import java.util.HashMap;

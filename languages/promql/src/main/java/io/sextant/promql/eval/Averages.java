@@ -1,7 +1,9 @@
 package io.sextant.promql.eval;
 
+import io.sextant.storage.numeric.KahanSum;
+
 /** Prometheus' mean: a compensated sum while it stays finite, then an incremental mean (avoids overflow). */
-final class Averages {
+public final class Averages {
     private Averages() {}
 
     /** The mean of {@code v[from, to)} (non-empty) exactly as avg_over_time and the avg aggregation compute it. */
@@ -11,6 +13,14 @@ final class Averages {
             m.add(v[k]);
         }
         return m.result();
+    }
+
+    /**
+     * The mean from a compensated sum (one that did not overflow from finite values): each part divided on its
+     * own, as Prometheus does. The rollup evaluator calls it with the sum merged from buckets.
+     */
+    public static double fromSum(double sum, double compensation, double count) {
+        return sum / count + compensation / count;
     }
 
     /**
@@ -52,7 +62,7 @@ final class Averages {
         }
 
         double result() {
-            return incremental ? mean + meanC : sum.sum() / count + sum.compensation() / count;
+            return incremental ? mean + meanC : fromSum(sum.sum(), sum.compensation(), count);
         }
     }
 }

@@ -2,6 +2,9 @@ package io.sextant.promql.eval;
 
 import io.sextant.promql.ast.RangeExtension;
 import io.sextant.promql.parser.GoNumbers;
+import io.sextant.storage.numeric.KahanSum;
+import io.sextant.storage.numeric.RangeRules;
+import io.sextant.storage.numeric.Welford;
 
 /**
  * The range-vector functions over float samples, one window at a time, with Prometheus 3.x semantics
@@ -52,7 +55,7 @@ public enum RangeFunction {
             double prev = w.v[start];
             for (int k = start + 1; k < w.to; k++) {
                 double cur = w.v[k];
-                if (cur < prev) {
+                if (RangeRules.isCounterReset(prev, cur)) {
                     resets++;
                 }
                 prev = cur;
@@ -174,10 +177,7 @@ public enum RangeFunction {
         public boolean apply(Window w, double[] out, int i) {
             double best = w.v[w.from];
             for (int k = w.from + 1; k < w.to; k++) {
-                double cur = w.v[k];
-                if (cur < best || Double.isNaN(best)) {
-                    best = cur;
-                }
+                best = RangeRules.min(best, w.v[k]);
             }
             out[i] = best;
             return true;
@@ -188,10 +188,7 @@ public enum RangeFunction {
         public boolean apply(Window w, double[] out, int i) {
             double best = w.v[w.from];
             for (int k = w.from + 1; k < w.to; k++) {
-                double cur = w.v[k];
-                if (cur > best || Double.isNaN(best)) {
-                    best = cur;
-                }
+                best = RangeRules.max(best, w.v[k]);
             }
             out[i] = best;
             return true;
@@ -326,40 +323,23 @@ public enum RangeFunction {
             double prev = first;
             for (int k = w.from + 1; k < w.to; k++) {
                 double cur = w.v[k];
-                if (cur < prev) {
+                if (RangeRules.isCounterReset(prev, cur)) {
                     result += prev;
                 }
                 prev = cur;
             }
         }
-        double durationToStart = (w.t[w.from] - w.rangeStart) / 1000.0;
-        double durationToEnd = (w.rangeEnd - w.t[w.to - 1]) / 1000.0;
-        double sampled = (w.t[w.to - 1] - w.t[w.from]) / 1000.0;
-        double averageBetweenSamples = sampled / (n - 1);
-        // A sample further from an edge than 1.1 intervals means the series starts or ends inside the window:
-        // extrapolate only half an interval there.
-        double threshold = averageBetweenSamples * 1.1;
-        if (durationToStart >= threshold) {
-            durationToStart = averageBetweenSamples / 2;
-        }
-        if (isCounter) {
-            // A counter cannot go below zero: do not extrapolate past the point where it would have been zero.
-            double durationToZero = durationToStart;
-            if (result > 0 && first >= 0) {
-                durationToZero = sampled * (first / result);
-            }
-            if (durationToZero < durationToStart) {
-                durationToStart = durationToZero;
-            }
-        }
-        if (durationToEnd >= threshold) {
-            durationToEnd = averageBetweenSamples / 2;
-        }
-        double factor = sampled != 0 ? (sampled + durationToStart + durationToEnd) / sampled : 1;
-        if (isRate) {
-            factor /= w.rangeSeconds;
-        }
-        out[i] = result * factor;
+        out[i] = Extrapolation.extrapolate(
+                result,
+                first,
+                w.t[w.from],
+                w.t[w.to - 1],
+                n,
+                w.rangeStart,
+                w.rangeEnd,
+                w.rangeSeconds,
+                isCounter,
+                isRate);
         return true;
     }
 
@@ -391,12 +371,12 @@ public enum RangeFunction {
             int to = w.t[last] >= w.rangeEnd ? last - 1 : last;
             double prev = left;
             for (int k = from; k <= to; k++) {
-                if (w.v[k] < prev) {
+                if (RangeRules.isCounterReset(prev, w.v[k])) {
                     result += prev;
                 }
                 prev = w.v[k];
             }
-            if (right < prev) {
+            if (RangeRules.isCounterReset(prev, right)) {
                 result += prev;
             }
         }
@@ -409,7 +389,7 @@ public enum RangeFunction {
 
     /** Linear interpolation at {@code t}; across a counter reset the counter restarts from 0 at the first point. */
     static double interpolate(long t1, double y1, long t2, double y2, long t, boolean isCounter) {
-        if (isCounter && y2 < y1) {
+        if (isCounter && RangeRules.isCounterReset(y1, y2)) {
             y1 = 0;
         }
         return y1 + (y2 - y1) * (double) (t - t1) / (double) (t2 - t1);
@@ -511,16 +491,10 @@ public enum RangeFunction {
 
     /** Population variance by Welford's method with Kahan-compensated mean and sum of squares. */
     static double variance(Window w) {
-        double count = 0;
-        KahanSum mean = w.kahan(0);
-        KahanSum aux = w.kahan(1);
+        Welford variance = w.welford();
         for (int k = w.from; k < w.to; k++) {
-            double v = w.v[k];
-            count++;
-            double delta = v - (mean.sum() + mean.compensation());
-            mean.add(delta / count);
-            aux.add(delta * (v - (mean.sum() + mean.compensation())));
+            variance.add(w.v[k]);
         }
-        return (aux.sum() + aux.compensation()) / count;
+        return variance.variance();
     }
 }

@@ -1,5 +1,8 @@
 package io.sextant.promql.eval;
 
+import io.sextant.storage.numeric.KahanSum;
+import io.sextant.storage.numeric.Welford;
+
 /**
  * What a range-vector function sees at one step for one series: the float samples {@code [from, to)} of
  * {@code t}/{@code v} that fall in the left-open window {@code (rangeStart, rangeEnd]}, and the step's scalar
@@ -43,6 +46,7 @@ public final class Window {
     double intercept;
 
     private final KahanSum[] sums = {new KahanSum(), new KahanSum(), new KahanSum(), new KahanSum()};
+    private final Welford welford = new Welford();
     private double[] scratch = new double[16];
 
     public int size() {
@@ -54,6 +58,12 @@ public final class Window {
         KahanSum s = sums[k];
         s.reset();
         return s;
+    }
+
+    /** The reusable variance accumulator, reset. */
+    Welford welford() {
+        welford.reset();
+        return welford;
     }
 
     /** The window's values copied into a reusable array that kernels may reorder. */
