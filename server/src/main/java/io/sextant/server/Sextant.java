@@ -125,7 +125,7 @@ public final class Sextant implements AutoCloseable {
 
     /**
      * Flushes the head when a flush is due (which checkpoints too), else checkpoints when the WAL is big; then
-     * compacts the blocks whose windows are complete.
+     * compacts the blocks whose windows are complete and deletes blocks retention has passed.
      */
     private void maintain() {
         try {
@@ -136,6 +136,7 @@ public final class Sextant implements AutoCloseable {
                 store.checkpoint();
             }
             store.compact();
+            store.enforceRetention();
         } catch (RuntimeException e) {
             log.error("background flush, checkpoint or compaction failed; retrying at the next check", e);
         }

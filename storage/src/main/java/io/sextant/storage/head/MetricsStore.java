@@ -89,6 +89,8 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private final Telemetry.Counter flushFailures;
     private final Telemetry.Counter flushedSamples;
     private final Telemetry.Histogram flushDuration;
+    private final Telemetry.Counter retentionDeletedBlocks;
+    private final Telemetry.Counter retentionDeletedSamples;
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile long replaySamples;
@@ -159,6 +161,10 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 "sextant_head_flush_duration_seconds",
                 "Time to flush the head into warm blocks, all tenants.",
                 Telemetry.LATENCY_BUCKETS);
+        retentionDeletedBlocks = telemetry.counter(
+                "sextant_retention_deleted_blocks_total", "Warm blocks deleted because retention passed them.");
+        retentionDeletedSamples = telemetry.counter(
+                "sextant_retention_deleted_samples_total", "Samples in warm blocks deleted by retention.");
         telemetry.gauge("sextant_warm_blocks", "Warm blocks, all tenants.", () -> blocks.stats()
                 .blocks());
         telemetry.gauge("sextant_warm_block_bytes", "Bytes of warm blocks on disk, all tenants.", () -> blocks.stats()
@@ -871,6 +877,58 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 checkpointLocked();
             }
             return compactor.run(this::settledBefore);
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    /** What one retention run deleted for a tenant. */
+    public record RetentionResult(String tenant, List<BlockMeta> deleted) {
+        public RetentionResult {
+            requireNonNull(tenant, "tenant is null");
+            deleted = List.copyOf(deleted);
+        }
+    }
+
+    /**
+     * Deletes the warm blocks whose newest sample is older than now minus the retention, as Prometheus drops
+     * whole blocks: a block straddling the limit stays until all of it has expired. Logs and counts what it
+     * deleted. A checkpoint comes first when FLUSH records may still name the blocks.
+     */
+    public List<RetentionResult> enforceRetention() {
+        maintenance.lock();
+        try {
+            long minValid = clock.getAsLong() - options.retention().toMillis();
+            List<RetentionResult> out = new ArrayList<>();
+            for (String tenant : blocks.tenants()) {
+                List<BlockMeta> expired = blocks.blocks(tenant).stream()
+                        .filter(b -> b.maxTime() < minValid)
+                        .toList();
+                if (expired.isEmpty()) {
+                    continue;
+                }
+                if (flushRecordsInWal) {
+                    checkpointLocked();
+                }
+                blocks.publish(
+                        tenant,
+                        List.of(),
+                        expired.stream().map(BlockMeta::id).collect(java.util.stream.Collectors.toSet()));
+                long samples = expired.stream().mapToLong(BlockMeta::samples).sum();
+                long bytes = expired.stream().mapToLong(BlockMeta::bytes).sum();
+                retentionDeletedBlocks.add(expired.size());
+                retentionDeletedSamples.add(samples);
+                log.info(
+                        "tenant {}: retention {} deleted {} block(s) older than {}: {} samples, {} bytes",
+                        tenant,
+                        Durations.format(options.retention()),
+                        expired.size(),
+                        java.time.Instant.ofEpochMilli(minValid),
+                        samples,
+                        bytes);
+                out.add(new RetentionResult(tenant, expired));
+            }
+            return out;
         } finally {
             maintenance.unlock();
         }

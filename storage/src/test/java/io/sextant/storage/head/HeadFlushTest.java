@@ -193,6 +193,34 @@ class HeadFlushTest {
     }
 
     @Test
+    void retentionDeletesExactlyTheBlocksItHasPassedPerTenant() {
+        open();
+        writeFleet();
+        WriteBatch b = new WriteBatch();
+        int e = b.addNewSeries(Labels.of("__name__", "up"), null, 0, 0, 0);
+        b.addSample(e, START, 1);
+        store.tenant("other").commit(b);
+        store.flush(MetricsStore.FlushTrigger.ALL);
+        List<BlockMeta> acme = store.blocks().blocks("acme");
+        // 2h windows: the fleet's 3 hours (plus 19 ms) fall into two or three blocks
+        assertThat(acme).hasSizeGreaterThan(1);
+        long retention = StoreOptions.defaults(dir).retention().toMillis();
+        // just past the first block's newest sample: only that block (and tenant other's, as old) expires
+        clock.set(acme.get(0).maxTime() + retention + 1);
+        List<MetricsStore.RetentionResult> deleted = store.enforceRetention();
+        assertThat(deleted).extracting(MetricsStore.RetentionResult::tenant).containsExactlyInAnyOrder("acme", "other");
+        assertThat(store.blocks().blocks("acme")).containsExactlyElementsOf(acme.subList(1, acme.size()));
+        assertThat(store.blocks().blocks("other")).isEmpty();
+        long cut = acme.get(1).minTime();
+        for (Series s : all()) {
+            assertThat(s.samples().timestamps()[0]).isGreaterThanOrEqualTo(cut);
+        }
+        assertThat(store.enforceRetention()).isEmpty();
+        reopen();
+        assertThat(store.blocks().blocks("acme")).containsExactlyElementsOf(acme.subList(1, acme.size()));
+    }
+
+    @Test
     void tenantsFlushIndependently() {
         open();
         writeFleet();
