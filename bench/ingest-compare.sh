@@ -137,6 +137,14 @@ run_one() {  # name rep [strace]
     sleep 1
   fi
   echo "== $name (repeat $rep, port $port, pid $SERVER_PID)"
+  # RSS over time: one "seconds MB" line every 2 s while the server runs
+  local rss_file="$OUT/$name-$rep.rss"
+  ( local t=0
+    while kill -0 "$SERVER_PID" 2>/dev/null; do
+      awk -v t="$t" '/^VmRSS:/ {printf "%d %d\n", t, $2 / 1024}' "/proc/$SERVER_PID/status" 2>/dev/null || true
+      sleep 2; t=$((t + 2))
+    done ) > "$rss_file" &
+  local rss_pid=$!
   local status=0
   java -Xms${HEAP_MB}m -Xmx${HEAP_MB}m -XX:+UseSerialGC -cp "$BENCH_JAR" io.sextant.bench.load.RemoteWriteLoad \
     --url "http://127.0.0.1:$port/api/v1/write" --target-name "$name" --series "$SERIES" \
@@ -156,6 +164,9 @@ run_one() {  # name rep [strace]
       echo "    none (fsync, fdatasync, sync_file_range, msync, sync, syncfs: 0 calls)"
     fi
   fi
+  echo "  RSS over time (s MB, every 10 s): $(awk 'NR % 5 == 1 {printf "%s:%s ", $1, $2}' "$rss_file")"
+  kill "$rss_pid" 2>/dev/null || true
+  wait "$rss_pid" 2>/dev/null || true
   stop_server "$SERVER_PID"; SERVER_PID=""
   rm -rf "$dir" "$dir.yml"
   if [[ $status -ne 0 ]]; then

@@ -151,6 +151,21 @@ public final class WarmTierBenchmark {
                     flushNanos / 1e9,
                     compactNanos / 1e9,
                     peakHead);
+            Map<String, Long> columns = new java.util.TreeMap<>();
+            for (BlockMeta b : blocks) {
+                Path file = store.blocks().tenantDir("default").resolve(b.id()).resolve("samples.parquet");
+                try (var r = org.apache.parquet.hadoop.ParquetFileReader.open(
+                        new org.apache.parquet.io.LocalInputFile(file))) {
+                    for (var g : r.getFooter().getBlocks()) {
+                        for (var col : g.getColumns()) {
+                            columns.merge(col.getPath().toDotString(), col.getTotalSize(), Long::sum);
+                        }
+                    }
+                }
+                columns.merge("(series.parquet)", Files.size(file.resolveSibling("series.parquet")), Long::sum);
+            }
+            columns.forEach((name, b) ->
+                    System.out.printf(Locale.ROOT, "    %-18s %.3f B/sample%n", name, (double) b / samples));
             if (samples != written) {
                 throw new IllegalStateException("blocks hold " + samples + " samples, " + written + " were written");
             }

@@ -219,7 +219,7 @@ final class Block {
         return labels[ref];
     }
 
-    /** Series refs selected by the matchers with samples in {@code [mint, maxt]}, ascending (= label order). */
+    /** Series refs selected by the matchers with samples in {@code [mint, maxt]}, ascending ({@link SeriesOrder}). */
     RoaringBitmap select(List<Matcher> matchers, long mint, long maxt) {
         RoaringBitmap refs = index.select(matchers);
         if (meta.minTime() < mint || meta.maxTime() > maxt) {
@@ -236,7 +236,7 @@ final class Block {
         return refs;
     }
 
-    /** The samples in {@code [mint, maxt]} of the selected series, in ref order; series without any left out. */
+    /** The samples in {@code [mint, maxt]} of the selected series, sorted by labels; series without any left out. */
     List<Series> read(RoaringBitmap refs, long mint, long maxt) {
         List<Series> out = new ArrayList<>(refs.getCardinality());
         if (refs.isEmpty()) {
@@ -256,11 +256,12 @@ final class Block {
         } catch (IOException e) {
             throw new SextantException(ErrorCode.INTERNAL, "reading block " + dir + ": " + e.getMessage(), e);
         }
+        out.sort(java.util.Comparator.comparing(Series::labels));
         return out;
     }
 
     /**
-     * Reads every series in ref (= label) order, decoding each row group once: what compaction needs to stream a
+     * Reads every series in ref order ({@link SeriesOrder}), decoding each row group once: what compaction needs to stream a
      * block of any size. Close it to release the file.
      */
     final class Cursor implements AutoCloseable {

@@ -264,6 +264,7 @@ public final class BlockStore implements AutoCloseable {
                     while (it.hasNext()) {
                         labelsOnly.add(new Series(b.labels(it.next()), Samples.EMPTY));
                     }
+                    labelsOnly.sort(java.util.Comparator.comparing(Series::labels));
                     parts.add(labelsOnly);
                 }
             }

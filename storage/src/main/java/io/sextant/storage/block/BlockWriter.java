@@ -29,7 +29,7 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes one block (FORMAT.md): the series table and the samples of series given in label order, into
+ * Writes one block (FORMAT.md): the series table and the samples of series given in {@link SeriesOrder}, into
  * {@code <id>.tmp/} below the tenant directory, synced, then renamed to {@code <id>/}. The catalog entry is
  * the caller's next step; until then the directory is an orphan that {@link BlockStore} deletes on open.
  */
@@ -52,7 +52,7 @@ public final class BlockWriter {
     }
 
     /**
-     * Writes the series (sorted by labels, each with at least one sample) as block {@code id} of {@code level}.
+     * Writes the series (in {@link SeriesOrder}, each with at least one sample) as block {@code id} of {@code level}.
      * Returns its catalog entry. Fails with {@code INTERNAL} on unsorted input and {@code EXTERNAL_FAILURE} on
      * I/O errors, leaving only a {@code .tmp} directory behind.
      */
@@ -78,9 +78,8 @@ public final class BlockWriter {
                     if (data.count() == 0) {
                         continue;
                     }
-                    if (previous != null && previous.compareTo(s.labels()) >= 0) {
-                        throw new SextantException(
-                                ErrorCode.INTERNAL, "block series out of label order: " + s.labels());
+                    if (previous != null && SeriesOrder.COMPARATOR.compare(previous, s.labels()) >= 0) {
+                        throw new SextantException(ErrorCode.INTERNAL, "block series out of order: " + s.labels());
                     }
                     previous = s.labels();
                     ValueCodec.Params p = ValueCodec.choose(data.values(), data.count());

@@ -161,12 +161,13 @@ public final class Compactor {
         }
     }
 
-    /** A k-way merge of block cursors by labels; cursors listed earlier win on equal timestamps. */
+    /** A k-way merge of block cursors in {@link SeriesOrder}; cursors listed earlier win on equal timestamps. */
     private static final class Merge implements Iterator<Series> {
         private record Head(int order, Block.Cursor cursor) {}
 
-        private final PriorityQueue<Head> queue = new PriorityQueue<>(
-                Comparator.comparing((Head h) -> h.cursor.peekLabels()).thenComparingInt(Head::order));
+        private final PriorityQueue<Head> queue =
+                new PriorityQueue<>(Comparator.comparing((Head h) -> h.cursor.peekLabels(), SeriesOrder.COMPARATOR)
+                        .thenComparingInt(Head::order));
 
         Merge(List<Block.Cursor> cursors) {
             for (int i = 0; i < cursors.size(); i++) {

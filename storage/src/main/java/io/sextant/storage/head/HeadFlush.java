@@ -7,6 +7,7 @@ import io.sextant.storage.block.BlockMeta;
 import io.sextant.storage.block.BlockStore;
 import io.sextant.storage.block.BlockWriter;
 import io.sextant.storage.block.CrashPoints;
+import io.sextant.storage.block.SeriesOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -107,7 +108,7 @@ final class HeadFlush {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> series.get(a).labels.compareTo(series.get(b).labels));
+        Arrays.sort(order, (a, b) -> SeriesOrder.COMPARATOR.compare(series.get(a).labels, series.get(b).labels));
         List<BlockMeta> written = new ArrayList<>();
         for (var e : blockIds.entrySet()) {
             long from = e.getKey() * WINDOW_MS;
@@ -125,7 +126,7 @@ final class HeadFlush {
         return written;
     }
 
-    /** The series in label order with their copied samples in {@code [from, to)}, skipping series with none. */
+    /** The series in block order with their copied samples in {@code [from, to)}, skipping series with none. */
     private Iterator<Series> window(Integer[] order, long from, long to) {
         return new Iterator<>() {
             int next = 0;

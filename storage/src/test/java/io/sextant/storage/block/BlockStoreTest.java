@@ -69,9 +69,15 @@ class BlockStoreTest {
 
     private static BlockMeta write(BlockStore store, String tenant, List<Series> series) {
         BlockMeta meta = BlockWriter.write(
-                store.tenantDir(tenant), store.newBlockId(tenant), 0, BlockWriter.Options.FLUSH, series.iterator());
+                store.tenantDir(tenant), store.newBlockId(tenant), 0, BlockWriter.Options.FLUSH, inBlockOrder(series));
         store.publish(tenant, List.of(meta), Set.of());
         return meta;
+    }
+
+    private static java.util.Iterator<Series> inBlockOrder(List<Series> series) {
+        List<Series> sorted = new ArrayList<>(series);
+        sorted.sort((a, b) -> SeriesOrder.COMPARATOR.compare(a.labels(), b.labels()));
+        return sorted.iterator();
     }
 
     private static void assertSameSamples(List<Series> actual, List<Series> expected, long mint, long maxt) {
@@ -189,7 +195,7 @@ class BlockStoreTest {
         try (BlockStore store = BlockStore.open(dir)) {
             published = write(store, "t", data).id();
             BlockWriter.write(
-                    store.tenantDir("t"), store.newBlockId("t"), 0, BlockWriter.Options.FLUSH, data.iterator());
+                    store.tenantDir("t"), store.newBlockId("t"), 0, BlockWriter.Options.FLUSH, inBlockOrder(data));
             Files.createDirectories(store.tenantDir("t").resolve("b00000099.tmp"));
         }
         try (BlockStore store = BlockStore.open(dir)) {
@@ -211,7 +217,7 @@ class BlockStoreTest {
                     store.newBlockId("a/../b"),
                     1,
                     BlockWriter.Options.COMPACTION,
-                    data.iterator());
+                    inBlockOrder(data));
             store.publish("a/../b", List.of(second), Set.of(first.id()));
             assertThat(Files.exists(store.tenantDir("a/../b").resolve(first.id())))
                     .isFalse();

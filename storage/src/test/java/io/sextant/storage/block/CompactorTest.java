@@ -57,7 +57,7 @@ class CompactorTest {
                 series.add(new Series(labels, new Samples(t, v, t.length)));
             }
         }
-        series.sort((a, b) -> a.labels().compareTo(b.labels()));
+        series.sort((a, b) -> SeriesOrder.COMPARATOR.compare(a.labels(), b.labels()));
         BlockMeta m = BlockWriter.write(
                 store.tenantDir("t"), store.newBlockId("t"), 0, BlockWriter.Options.FLUSH, series.iterator());
         store.publish("t", List.of(m), Set.of());
