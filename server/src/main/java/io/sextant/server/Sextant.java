@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
     static final Duration MAINTENANCE_CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final int MAX_FLUSHES_PER_CHECK = 16;
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SextantConfig config;
@@ -129,15 +130,23 @@ public final class Sextant implements AutoCloseable {
      */
     private void maintain() {
         try {
-            var trigger = store.flushDue();
-            if (trigger.isPresent()) {
+            // a flush moves at most one interval of data; a backfill may need several in a row
+            boolean flushed = false;
+            for (int i = 0; i < MAX_FLUSHES_PER_CHECK; i++) {
+                var trigger = store.flushDue();
+                if (trigger.isEmpty()) {
+                    break;
+                }
                 store.flush(trigger.get());
-            } else if (store.checkpointDue()) {
+                flushed = true;
+            }
+            if (!flushed && store.checkpointDue()) {
                 store.checkpoint();
             }
             store.compact();
             store.enforceRetention();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an escaping throwable would cancel the scheduled job for good, and the head would grow unflushed
             log.error("background flush, checkpoint or compaction failed; retrying at the next check", e);
         }
     }

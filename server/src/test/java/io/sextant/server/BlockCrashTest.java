@@ -71,18 +71,7 @@ class BlockCrashTest {
             child.awaitReady(TIMEOUT);
             write(child, t0, 0);
             write(child, t0, 1);
-            HttpRequest flush = HttpRequest.newBuilder(child.uri("/api/v1/admin/flush"))
-                    .timeout(TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build();
-            try {
-                HttpResponse<String> r = http.send(flush, HttpResponse.BodyHandlers.ofString());
-                throw new AssertionError("the flush answered " + r.statusCode() + " instead of crashing: " + r.body());
-            } catch (IOException expected) {
-                // the child halted while the flush ran
-            }
-            assertThat(child.awaitExit(TIMEOUT)).isEqualTo(137);
-            assertThat(child.logSinceStart()).contains("crash point reached: " + point);
+            expectCrash(child, "/api/v1/admin/flush", point);
         }
         try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
             child.awaitReady(TIMEOUT);
@@ -132,15 +121,7 @@ class BlockCrashTest {
         // the background job compacts within seconds of readiness; the request may come first or find it dead
         try (ChildSextant child = ChildSextant.start(data, log, List.of("-Dsextant.crash.at=" + point), OOO)) {
             child.awaitReady(TIMEOUT);
-            try {
-                HttpResponse<String> r = post(child, "/api/v1/admin/compact");
-                throw new AssertionError(
-                        "the compaction answered " + r.statusCode() + " instead of crashing: " + r.body());
-            } catch (IOException expected) {
-                // the child halted while the compaction ran
-            }
-            assertThat(child.awaitExit(TIMEOUT)).isEqualTo(137);
-            assertThat(child.logSinceStart()).contains("crash point reached: " + point);
+            expectCrash(child, "/api/v1/admin/compact", point);
         }
         try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
             child.awaitReady(TIMEOUT);
@@ -159,6 +140,18 @@ class BlockCrashTest {
             verify(child, data);
             assertOnlyPublishedBlocks(data);
         }
+    }
+
+    /** Posts to {@code path} and expects the child to halt at {@code point} (it may already have, in a job). */
+    private void expectCrash(ChildSextant child, String path, String point) throws Exception {
+        try {
+            HttpResponse<String> r = post(child, path);
+            throw new AssertionError(path + " answered " + r.statusCode() + " instead of crashing: " + r.body());
+        } catch (IOException expected) {
+            // the child halted
+        }
+        assertThat(child.awaitExit(TIMEOUT)).isEqualTo(137);
+        assertThat(child.logSinceStart()).contains("crash point reached: " + point);
     }
 
     private HttpResponse<String> post(ChildSextant child, String path) throws IOException, InterruptedException {

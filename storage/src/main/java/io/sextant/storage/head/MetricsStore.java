@@ -761,6 +761,15 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 if (cutoff == Long.MIN_VALUE || (trigger != FlushTrigger.ALL && cutoff <= th.flushedBefore)) {
                     continue;
                 }
+                if (trigger != FlushTrigger.ALL) {
+                    // One interval past the oldest sample at a time: a backfill that outruns the flushes is cut in
+                    // steps of bounded memory (the snapshot copies what it flushes), not in one huge copy.
+                    long oldest = oldestSample(th);
+                    if (oldest != Long.MAX_VALUE) {
+                        long interval = options.flushInterval().toMillis();
+                        cutoff = Math.min(cutoff, Math.floorDiv(oldest, interval) * interval + interval);
+                    }
+                }
                 try {
                     TenantFlush f = flushTenant(th, cutoff);
                     // ALL cuts mid-window: the windows it leaves complete are the scheduled flush's
@@ -943,20 +952,23 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         long settled =
                 Math.floorDiv(clock.getAsLong() - options.outOfOrderWindow().toMillis(), unit) * unit;
         TenantHead th = tenants.get(tenant);
-        if (th == null) {
-            return settled;
-        }
+        return th == null ? settled : Math.min(settled, oldestSample(th));
+    }
+
+    /** The tenant's oldest sample in the head, {@code Long.MAX_VALUE} when it holds none. */
+    private long oldestSample(TenantHead th) {
+        long oldest = Long.MAX_VALUE;
         commitLock.lock();
         try {
             for (MemSeries s : th.allSeries()) {
                 if (s.count() > 0) {
-                    settled = Math.min(settled, s.minTime());
+                    oldest = Math.min(oldest, s.minTime());
                 }
             }
         } finally {
             commitLock.unlock();
         }
-        return settled;
+        return oldest;
     }
 
     /** The warm tier this store flushes into. */

@@ -123,7 +123,7 @@ public final class CachingObjectStore implements ObjectStore {
                         leftovers.add(file);
                     }
                 } else if (attrs.isRegularFile()) {
-                    String key = keyOf(file);
+                    String key = ObjectKeys.of(dir, file);
                     try {
                         ObjectKeys.requireKey(key);
                         found.add(new ObjectInfo(
@@ -219,7 +219,7 @@ public final class CachingObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw failure("download", key + " to " + target, e);
         } finally {
-            deleteQuietly(tmp);
+            ObjectKeys.deleteQuietly(tmp);
             endFetch(key);
         }
     }
@@ -362,7 +362,7 @@ public final class CachingObjectStore implements ObjectStore {
         } catch (IOException e) {
             log.warn("object cache {}: cannot cache {}: {}", dir, key, e.toString());
         } finally {
-            deleteQuietly(tmp);
+            ObjectKeys.deleteQuietly(tmp);
         }
     }
 
@@ -446,7 +446,7 @@ public final class CachingObjectStore implements ObjectStore {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
-            deleteQuietly(tmp);
+            ObjectKeys.deleteQuietly(tmp);
         }
     }
 
@@ -454,30 +454,8 @@ public final class CachingObjectStore implements ObjectStore {
         return dir.resolve(key);
     }
 
-    private String keyOf(Path file) {
-        StringBuilder sb = new StringBuilder();
-        for (Path segment : dir.relativize(file)) {
-            if (!sb.isEmpty()) {
-                sb.append('/');
-            }
-            sb.append(segment);
-        }
-        return sb.toString();
-    }
-
     private SextantException failure(String op, String what, IOException e) {
         return new SextantException(
                 ErrorCode.EXTERNAL_FAILURE, "object cache " + dir + ": " + op + " " + what + " failed: " + e, e);
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            log.warn("cannot delete temporary file {}: {}", tmp, e.toString());
-        }
     }
 }

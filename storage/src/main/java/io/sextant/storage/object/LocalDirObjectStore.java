@@ -130,7 +130,7 @@ public final class LocalDirObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw failure("put", key, e);
         } finally {
-            deleteQuietly(tmp);
+            ObjectKeys.deleteQuietly(tmp);
         }
     }
 
@@ -147,8 +147,8 @@ public final class LocalDirObjectStore implements ObjectStore {
             if (Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
                 throw new SextantException(
                         ErrorCode.BAD_DATA,
-                        "cannot put object " + ObjectKeys.quote(key) + ": object " + ObjectKeys.quote(keyOf(current))
-                                + " exists");
+                        "cannot put object " + ObjectKeys.quote(key) + ": object "
+                                + ObjectKeys.quote(ObjectKeys.of(root, current)) + " exists");
             }
             Files.createDirectory(current);
             Fsync.directory(current.getParent());
@@ -193,7 +193,7 @@ public final class LocalDirObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw failure("download", key + " to " + target, e);
         } finally {
-            deleteQuietly(tmp);
+            ObjectKeys.deleteQuietly(tmp);
         }
     }
 
@@ -214,7 +214,7 @@ public final class LocalDirObjectStore implements ObjectStore {
                     if (dir.equals(base)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    String dirKey = keyOf(dir) + "/";
+                    String dirKey = ObjectKeys.of(root, dir) + "/";
                     boolean mayMatch = dirKey.startsWith(prefix) || prefix.startsWith(dirKey);
                     return mayMatch && !dir.getFileName().toString().startsWith(".")
                             ? FileVisitResult.CONTINUE
@@ -224,7 +224,7 @@ public final class LocalDirObjectStore implements ObjectStore {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
-                        String key = keyOf(file);
+                        String key = ObjectKeys.of(root, file);
                         if (key.startsWith(prefix)) {
                             out.add(new ObjectInfo(
                                     key, attrs.size(), attrs.lastModifiedTime().toInstant()));
@@ -312,30 +312,8 @@ public final class LocalDirObjectStore implements ObjectStore {
         return root.resolve(key);
     }
 
-    private String keyOf(Path path) {
-        StringBuilder sb = new StringBuilder();
-        for (Path segment : root.relativize(path)) {
-            if (!sb.isEmpty()) {
-                sb.append('/');
-            }
-            sb.append(segment);
-        }
-        return sb.toString();
-    }
-
     private SextantException failure(String op, String what, IOException e) {
         return new SextantException(
                 ErrorCode.EXTERNAL_FAILURE, "object store " + name + ": " + op + " " + what + " failed: " + e, e);
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            log.warn("cannot delete temporary file {}: {}", tmp, e.toString());
-        }
     }
 }

@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.sextant.storage.ErrorCode;
 import io.sextant.storage.SextantException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
+import org.slf4j.LoggerFactory;
 
 /** The key rules every {@link ObjectStore} enforces (see there), and S3's listing order. */
 final class ObjectKeys {
@@ -121,5 +125,29 @@ final class ObjectKeys {
             j += Character.charCount(cb);
         }
         return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /** The key of {@code file} below a local store's {@code root}: its path segments joined by '/'. */
+    static String of(Path root, Path file) {
+        StringBuilder sb = new StringBuilder();
+        for (Path segment : root.relativize(file)) {
+            if (!sb.isEmpty()) {
+                sb.append('/');
+            }
+            sb.append(segment);
+        }
+        return sb.toString();
+    }
+
+    /** Deletes a temporary file a failed or finished write left; a failure is only logged. */
+    static void deleteQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(ObjectKeys.class).warn("cannot delete temporary file {}: {}", tmp, e.toString());
+        }
     }
 }

@@ -164,7 +164,7 @@ public final class S3ObjectStore implements ObjectStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                deleteQuietly(tmp);
+                ObjectKeys.deleteQuietly(tmp);
             }
         });
     }
@@ -243,17 +243,6 @@ public final class S3ObjectStore implements ObjectStore {
                     ErrorCode.EXTERNAL_FAILURE,
                     "object store " + name + ": " + op + " " + what + " failed: " + e.getCause(),
                     e.getCause());
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            log.warn("cannot delete temporary file {}: {}", tmp, e.toString());
         }
     }
 }

@@ -377,6 +377,16 @@ public final class SegmentedWal implements WriteAheadLog {
 
     @Override
     public void awaitDurable(long seq) {
+        await(seq, options.syncPolicy() == WalOptions.SyncPolicy.FSYNC);
+    }
+
+    @Override
+    public void sync(long seq) {
+        await(seq, true);
+    }
+
+    /** Waits for {@code seq} on disk ({@code fsync}) or, without, just written to the OS. */
+    private void await(long seq, boolean fsync) {
         if (seq <= durableSeq) {
             return;
         }
@@ -385,30 +395,12 @@ public final class SegmentedWal implements WriteAheadLog {
             if (seq > lastSeq) {
                 throw new IllegalArgumentException("sequence " + seq + " was never appended; the last is " + lastSeq);
             }
-            if (options.syncPolicy() == WalOptions.SyncPolicy.FSYNC) {
+            if (fsync) {
                 syncLocked(seq);
             } else if (writtenSeq < seq) {
                 checkUsableLocked();
                 flushLocked();
             }
-        } catch (IOException e) {
-            throw failLocked("cannot write to the write-ahead log in " + directory, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void sync(long seq) {
-        if (seq <= durableSeq) {
-            return;
-        }
-        lock.lock();
-        try {
-            if (seq > lastSeq) {
-                throw new IllegalArgumentException("sequence " + seq + " was never appended; the last is " + lastSeq);
-            }
-            syncLocked(seq);
         } catch (IOException e) {
             throw failLocked("cannot write to the write-ahead log in " + directory, e);
         } finally {
