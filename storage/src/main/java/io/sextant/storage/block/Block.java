@@ -23,6 +23,7 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -245,6 +246,23 @@ final class Block {
         LocalInputFile file = new LocalInputFile(dir.resolve(BlockFormat.SAMPLES_FILE));
         try (ParquetFileReader r = ParquetFileReader.open(file, samplesFooter, READ_OPTIONS, file.newStream())) {
             Map<Integer, Group> groups = new HashMap<>();
+            // Only the pages holding the selected series' rows are read and decoded (the offset index maps rows to
+            // pages): a dashboard reading one series of a block decodes a few pages, not whole row groups.
+            Map<Integer, RowRanges.Builder> ranges = new HashMap<>();
+            IntIterator sel = refs.getIntIterator();
+            while (sel.hasNext()) {
+                int ref = sel.next();
+                long a = firstRow[ref];
+                long b = a + sampleCount[ref];
+                for (int g = groupOf(a); g < groupStart.length - 1 && groupStart[g] < b; g++) {
+                    long from = Math.max(a, groupStart[g]) - groupStart[g];
+                    long to = Math.min(b, groupStart[g + 1]) - groupStart[g] - 1;
+                    ranges.computeIfAbsent(g, k -> RowRanges.builder()).addSelectedRange(from, to);
+                }
+            }
+            for (var e : ranges.entrySet()) {
+                groups.put(e.getKey(), decodeGroup(r, e.getKey(), e.getValue().build()));
+            }
             IntIterator it = refs.getIntIterator();
             while (it.hasNext()) {
                 int ref = it.next();
@@ -331,11 +349,12 @@ final class Block {
             int gi = groupOf(row);
             Group group = groups.get(gi);
             if (group == null) {
-                group = decodeGroup(r, gi);
+                group = decodeGroup(r, gi, null);
                 groups.put(gi, group);
             }
-            int from = (int) (row - groupStart[gi]);
-            int to = (int) (Math.min(end, groupStart[gi + 1]) - groupStart[gi]);
+            int stop = (int) (Math.min(end, groupStart[gi + 1]) - groupStart[gi]);
+            int from = group.position(row - groupStart[gi]);
+            int to = from + (stop - (int) (row - groupStart[gi]));
             for (int i = from; i < to; i++) {
                 long t = group.ts[i];
                 if (t > maxt) {
@@ -353,7 +372,7 @@ final class Block {
                     vs[kept++] = v;
                 }
             }
-            row = groupStart[gi] + to;
+            row = groupStart[gi] + stop;
         }
         return new Samples(ts, vs, kept);
     }
@@ -372,11 +391,27 @@ final class Block {
         return lo;
     }
 
-    /** One decoded row group: timestamps, and per row either the zigzag difference or the raw value bits. */
-    private record Group(long[] ts, long[] payload, boolean[] raw) {}
+    /**
+     * Decoded rows of a row group: timestamps, and per row either the zigzag difference or the raw value bits.
+     * {@code rows} lists the group-relative row numbers decoded, ascending, or is null when all were.
+     */
+    private record Group(long[] ts, long[] payload, boolean[] raw, long[] rows) {
+        /** Where group row {@code row} is in the arrays; a series' rows are decoded together, so they follow it. */
+        int position(long row) {
+            if (rows == null) {
+                return (int) row;
+            }
+            int at = java.util.Arrays.binarySearch(rows, row);
+            if (at < 0) {
+                throw new IllegalStateException("row " + row + " was not decoded");
+            }
+            return at;
+        }
+    }
 
-    private Group decodeGroup(ParquetFileReader r, int gi) throws IOException {
-        PageReadStore pages = r.readRowGroup(gi);
+    /** Decodes row group {@code gi}: all of it, or only the rows in {@code selected}. */
+    private Group decodeGroup(ParquetFileReader r, int gi, RowRanges selected) throws IOException {
+        PageReadStore pages = selected == null ? r.readRowGroup(gi) : r.readFilteredRowGroup(gi, selected);
         MessageType schema = samplesFooter.getFileMetaData().getSchema();
         ColumnReadStoreImpl store = new ColumnReadStoreImpl(
                 pages,
@@ -386,7 +421,15 @@ final class Block {
         ColumnReader tsCol = column(store, schema, BlockFormat.TS);
         ColumnReader diffCol = column(store, schema, BlockFormat.DIFF);
         ColumnReader rawCol = column(store, schema, BlockFormat.RAW);
-        int rows = Math.toIntExact(pages.getRowCount());
+        int rows = Math.toIntExact(selected == null ? pages.getRowCount() : selected.rowCount());
+        long[] rowNumbers = null;
+        if (selected != null) {
+            rowNumbers = new long[rows];
+            var it = selected.iterator();
+            for (int i = 0; i < rows; i++) {
+                rowNumbers[i] = it.nextLong();
+            }
+        }
         long[] ts = new long[rows];
         long[] payload = new long[rows];
         boolean[] raw = new boolean[rows];
@@ -402,7 +445,7 @@ final class Block {
             diffCol.consume();
             rawCol.consume();
         }
-        return new Group(ts, payload, raw);
+        return new Group(ts, payload, raw, rowNumbers);
     }
 
     long sizeInBytes() {
