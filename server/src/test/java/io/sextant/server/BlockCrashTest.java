@@ -78,22 +78,13 @@ class BlockCrashTest {
             verify(child, data);
             assertOnlyPublishedBlocks(data);
             write(child, t0, 2);
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(child.uri("/api/v1/admin/flush"))
-                            .timeout(TIMEOUT)
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = post(child, "/api/v1/admin/flush");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode tenants = JSON.readTree(r.body()).path("data").path("tenants");
             assertThat(tenants).hasSize(1);
             verify(child, data);
         }
-        try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
-            child.awaitReady(TIMEOUT);
-            verify(child, data);
-            assertOnlyPublishedBlocks(data);
-        }
+        restartAndCheck(data, log);
     }
 
     @ParameterizedTest
@@ -135,6 +126,11 @@ class BlockCrashTest {
             assertThat(post(child, "/api/v1/admin/flush").statusCode()).isEqualTo(200);
             verify(child, data);
         }
+        restartAndCheck(data, log);
+    }
+
+    /** Restarts the child and checks every acknowledged sample and the tenant directory. */
+    private void restartAndCheck(Path data, Path log) throws Exception {
         try (ChildSextant child = ChildSextant.start(data, log, OOO)) {
             child.awaitReady(TIMEOUT);
             verify(child, data);

@@ -89,7 +89,8 @@ public final class BlockWriter {
                         sample.ts = data.timestamps()[i];
                         double v = data.values()[i];
                         long mi = p.decimals() < 0 ? Long.MIN_VALUE : ValueCodec.mantissa(v, p.decimals());
-                        if (mi != Long.MIN_VALUE && (mi - m) % p.gcd() == 0) {
+                        // the gcd divides every difference between consecutive decimal values (ValueCodec.choose)
+                        if (mi != Long.MIN_VALUE) {
                             sample.decimal = true;
                             sample.diff = ValueCodec.zigzag((mi - m) / p.gcd());
                             m = mi;

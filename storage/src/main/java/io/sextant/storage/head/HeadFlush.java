@@ -140,12 +140,15 @@ final class HeadFlush {
                     int b = lowerBound(c.timestamps(), c.count(), to);
                     if (b > a) {
                         Labels labels = series.get(i).labels;
+                        // usually the whole copy falls into one window: hand it on as it is
                         return new Series(
                                 labels,
-                                new Samples(
-                                        Arrays.copyOfRange(c.timestamps(), a, b),
-                                        Arrays.copyOfRange(c.values(), a, b),
-                                        b - a));
+                                a == 0
+                                        ? new Samples(c.timestamps(), c.values(), b)
+                                        : new Samples(
+                                                Arrays.copyOfRange(c.timestamps(), a, b),
+                                                Arrays.copyOfRange(c.values(), a, b),
+                                                b - a));
                     }
                 }
                 return null;

@@ -88,12 +88,7 @@ public final class LocalDirObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, Path file) {
-        ObjectKeys.requireKey(key);
-        requireNonNull(file, "file is null");
-        if (!Files.isRegularFile(file)) {
-            throw new SextantException(
-                    ErrorCode.BAD_DATA, "cannot put object " + ObjectKeys.quote(key) + ": " + file + " is not a file");
-        }
+        ObjectKeys.requireUploadable(key, file);
         write(key, tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 

@@ -150,4 +150,14 @@ final class ObjectKeys {
             LoggerFactory.getLogger(ObjectKeys.class).warn("cannot delete temporary file {}: {}", tmp, e.toString());
         }
     }
+
+    /** Checks the key and that {@code file} is a regular file to upload, naming the key when it is not. */
+    static void requireUploadable(String key, Path file) {
+        requireKey(key);
+        requireNonNull(file, "file is null");
+        if (!Files.isRegularFile(file)) {
+            throw new SextantException(
+                    ErrorCode.BAD_DATA, "cannot put object " + quote(key) + ": " + file + " is not a file");
+        }
+    }
 }

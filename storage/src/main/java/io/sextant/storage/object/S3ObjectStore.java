@@ -113,12 +113,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, Path file) {
-        ObjectKeys.requireKey(key);
-        requireNonNull(file, "file is null");
-        if (!Files.isRegularFile(file)) {
-            throw new SextantException(
-                    ErrorCode.BAD_DATA, "cannot put object " + ObjectKeys.quote(key) + ": " + file + " is not a file");
-        }
+        ObjectKeys.requireUploadable(key, file);
         call("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(keyPrefix + key), RequestBody.fromFile(file)));
     }
 
