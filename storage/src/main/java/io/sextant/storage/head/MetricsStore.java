@@ -981,12 +981,14 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     /**
      * Selects from the warm blocks and the head together. A series' samples from both are merged in time order;
      * a timestamp both hold (a flush between publishing its blocks and dropping the samples from the head) is
-     * taken once, from the blocks.
+     * taken once, from the blocks. The head is read first: a flush publishes its blocks before it drops the
+     * samples from the head, so a flush between the two reads duplicates samples (merged away) rather than hiding
+     * them.
      */
     @Override
     public List<Series> select(String tenant, List<Matcher> matchers, long mint, long maxt, SelectHints hints) {
-        List<Series> merged = SeriesMerger.merge(List.of(
-                blocks.select(tenant, matchers, mint, maxt, hints), selectHead(tenant, matchers, mint, maxt, hints)));
+        List<Series> head = selectHead(tenant, matchers, mint, maxt, hints);
+        List<Series> merged = SeriesMerger.merge(List.of(blocks.select(tenant, matchers, mint, maxt, hints), head));
         if (hints.limit() > 0 && merged.size() > hints.limit()) {
             return merged.subList(0, hints.limit());
         }
