@@ -2,6 +2,7 @@ package io.sextant.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.connectors.TieredStore;
 import io.sextant.ingest.otlp.OtlpMetricsHandler;
 import io.sextant.ingest.remotewrite.RemoteWriteHandler;
 import io.sextant.server.api.AdminApi;
@@ -11,6 +12,7 @@ import io.sextant.server.config.SextantConfig;
 import io.sextant.server.http.HttpServer;
 import io.sextant.server.http.IngestEndpoint;
 import io.sextant.server.http.Router;
+import io.sextant.storage.cold.RollupReader;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.telemetry.Telemetry;
 import io.sextant.storage.text.Durations;
@@ -71,7 +73,7 @@ public final class Sextant implements AutoCloseable {
         new PromReadApi(store, build).register(router, this::ready);
         SextantConfig.Query query = config.query();
         queryApi = new PromQueryApi(
-                store,
+                new TieredStore(store, RollupReader.NONE),
                 query.parserOptions(),
                 query.engineOptions(),
                 query.timeout(),

@@ -39,7 +39,7 @@ final class DeadlineQuerier implements Querier {
         this.deadlineNanos = deadlineNanos;
     }
 
-    private void check() {
+    void check() {
         if (Thread.currentThread().isInterrupted()) {
             throw new Aborted(false);
         }

@@ -2,6 +2,10 @@ package io.sextant.server.api;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.connectors.TierScans;
+import io.sextant.connectors.TierStore;
+import io.sextant.planner.RollupChoice;
+import io.sextant.planner.Tiering;
 import io.sextant.promql.ast.Expr;
 import io.sextant.promql.ast.ValueType;
 import io.sextant.promql.ast.VectorSelector;
@@ -125,8 +129,15 @@ public final class PromQueryApi implements AutoCloseable {
         String tenant = ex.tenant();
         QueryStats stats = new QueryStats(started);
         stats.prepared();
-        QueryResult result =
-                run(ex, () -> e.instant(new DeadlineQuerier(querier, deadline), tenant, q, time), deadline, stats);
+        RollupChoice.MaxResolution maxResolution = maxSourceResolution(p);
+        QueryResult result = run(
+                ex,
+                () -> {
+                    Querier reads = reads(deadline);
+                    return e.instant(reads, tenant, q, time, tiering(reads, tenant, maxResolution));
+                },
+                deadline,
+                stats);
         QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
     }
 
@@ -172,12 +183,43 @@ public final class PromQueryApi implements AutoCloseable {
         String tenant = ex.tenant();
         QueryStats stats = new QueryStats(started);
         stats.prepared();
+        RollupChoice.MaxResolution maxResolution = maxSourceResolution(p);
         QueryResult result = run(
                 ex,
-                () -> e.range(new DeadlineQuerier(querier, deadline), tenant, q, start, end, stepMs),
+                () -> {
+                    Querier reads = reads(deadline);
+                    return e.range(reads, tenant, q, start, end, stepMs, tiering(reads, tenant, maxResolution));
+                },
                 deadline,
                 stats);
         QueryJson.write(ex, result, text, limit, p.first("stats"), stats);
+    }
+
+    /** The store a query reads, refusing reads past {@code deadline}. */
+    private Querier reads(long deadline) {
+        return querier instanceof TierStore tiers
+                ? new DeadlineTierStore(tiers, deadline)
+                : new DeadlineQuerier(querier, deadline);
+    }
+
+    /**
+     * How the query is routed across the tiers of {@code reads}, with the watermarks as of now; no routing when the
+     * store has no tiers.
+     */
+    private static Tiering tiering(Querier reads, String tenant, RollupChoice.MaxResolution maxResolution) {
+        if (!(reads instanceof TierStore tiers)) {
+            return Tiering.NONE;
+        }
+        return Tiering.of(tiers.watermarks(tenant), new TierScans(tiers), tiers.resolutions(), maxResolution);
+    }
+
+    /** Sextant's and Thanos' {@code max_source_resolution}: {@code raw}, {@code 5m}, {@code 1h} or {@code auto}. */
+    private static RollupChoice.MaxResolution maxSourceResolution(Exchange.Params p) {
+        try {
+            return RollupChoice.MaxResolution.parse(p.first("max_source_resolution"));
+        } catch (SextantException e) {
+            throw ApiError.invalidParam("max_source_resolution", e.getMessage());
+        }
     }
 
     /** {@code /query_range} calls {@code parseTime} directly: no default, no "invalid time value" prefix. */
@@ -234,10 +276,11 @@ public final class PromQueryApi implements AutoCloseable {
             start = ApiParams.time(p, "time", clock.getAsLong());
             end = start;
         }
+        RollupChoice.MaxResolution maxResolution = maxSourceResolution(p);
         long started = System.nanoTime();
         PromPlanner.Plan plan;
         try {
-            plan = e.explain(q, start, end, stepMs);
+            plan = e.explain(q, start, end, stepMs, tiering(querier, ex.tenant(), maxResolution));
         } catch (SextantException err) {
             throw PromReadApi.toApiError(err);
         }

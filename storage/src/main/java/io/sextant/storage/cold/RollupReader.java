@@ -8,6 +8,25 @@ import java.util.List;
  * matchers behave as in {@link io.sextant.storage.Querier}.
  */
 public interface RollupReader {
+    /** No cold tier: no resolutions, no blocks, no rollups. */
+    RollupReader NONE = new RollupReader() {
+        @Override
+        public List<Long> resolutions() {
+            return List.of();
+        }
+
+        @Override
+        public List<ColdBlockMeta> blocks(String tenant, long resolutionMs) {
+            return List.of();
+        }
+
+        @Override
+        public List<LabeledRollup> select(
+                String tenant, List<Matcher> matchers, long from, long to, long resolutionMs) {
+            return List.of();
+        }
+    };
+
     /** The resolutions rollups are kept at, finest first (e.g. 5m and 1h, in ms). */
     List<Long> resolutions();
 

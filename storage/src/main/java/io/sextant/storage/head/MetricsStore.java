@@ -53,6 +53,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
     private static final int MAX_ERRORS = 10;
     private static final int CHECKPOINT_RECORD_BYTES = 1 << 20;
 
+    private final java.util.concurrent.atomic.AtomicLong flushGeneration = new java.util.concurrent.atomic.AtomicLong();
     private final StoreOptions options;
     private final WriteAheadLog wal;
     private final LongSupplier clock;
@@ -824,6 +825,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
         }
         wal.sync(seq);
         List<BlockMeta> written = f.writeBlocks(blocks);
+        flushGeneration.incrementAndGet();
         commitLock.lock();
         try {
             f.dropFlushed();
@@ -969,6 +971,39 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
             commitLock.unlock();
         }
         return oldest;
+    }
+
+    /**
+     * Counts flushes that have published blocks, incremented before the flushed samples leave the head: a reader
+     * that took the head's range before a flush and reads the head after it sees the count changed, and reads the
+     * blocks too.
+     */
+    public long flushGeneration() {
+        return flushGeneration.get();
+    }
+
+    /** The oldest and newest sample times the tenant's head holds, {@code null}-free: empty when it holds none. */
+    public java.util.Optional<long[]> headRange(String tenant) {
+        TenantHead th = tenants.get(tenant);
+        if (th == null) {
+            return java.util.Optional.empty();
+        }
+        long oldest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
+        commitLock.lock();
+        try {
+            for (MemSeries s : th.allSeries()) {
+                if (s.count() > 0) {
+                    oldest = Math.min(oldest, s.minTime());
+                    newest = Math.max(newest, s.maxTime());
+                }
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        return oldest == Long.MAX_VALUE
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(new long[] {oldest, newest});
     }
 
     /** The warm tier this store flushes into. */

@@ -7,6 +7,7 @@ import io.sextant.storage.numeric.KahanSum;
 import io.sextant.storage.numeric.RangeRules;
 import io.sextant.storage.numeric.Welford;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Builds {@link RollupSeries}: from raw samples, with the very kernels PromQL's range functions run over a
@@ -108,6 +109,60 @@ public final class Rollups {
                 out.merge(fine, i);
                 mergeInto(fine, i, sum, variance);
             }
+            out.close(sum, variance);
+        }
+        return out.series();
+    }
+
+    /**
+     * One series' rollups from time-adjacent sources (blocks of adjacent windows, or buckets built from raw samples
+     * before and after them) as one, in the order given. Sources split at a window boundary W share at most the
+     * bucket ending at W (one holds its samples before W, the next the sample at W); that pair is merged as {@link
+     * #coarsen} merges fine buckets, so the result is the one {@link #build} makes from all the raw samples.
+     *
+     * @throws IllegalArgumentException if the parts differ in resolution or overlap beyond a shared bucket
+     */
+    public static RollupSeries concat(List<RollupSeries> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to concatenate");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        long resolution = parts.get(0).resolutionMs();
+        int capacity = 0;
+        for (RollupSeries p : parts) {
+            if (p.resolutionMs() != resolution) {
+                throw new IllegalArgumentException("rollups of resolutions " + resolution + " and " + p.resolutionMs()
+                        + " cannot be concatenated");
+            }
+            capacity += p.size();
+        }
+        Columns out = new Columns(capacity, resolution);
+        KahanSum sum = new KahanSum();
+        Welford variance = new Welford();
+        long end = Long.MIN_VALUE;
+        for (RollupSeries p : parts) {
+            for (int i = 0; i < p.size(); i++) {
+                long e = p.ends()[i];
+                if (e == end) {
+                    out.merge(p, i);
+                } else {
+                    if (e < end) {
+                        throw new IllegalArgumentException("rollups overlap at the bucket ending at " + e);
+                    }
+                    if (end != Long.MIN_VALUE) {
+                        out.close(sum, variance);
+                    }
+                    end = e;
+                    sum.reset();
+                    variance.reset();
+                    out.open(e, p, i);
+                }
+                mergeInto(p, i, sum, variance);
+            }
+        }
+        if (end != Long.MIN_VALUE) {
             out.close(sum, variance);
         }
         return out.series();

@@ -1,6 +1,9 @@
 package io.sextant.promql.eval;
 
+import io.sextant.planner.RollupSource;
+import io.sextant.planner.ScanContext;
 import io.sextant.planner.ScanWindow;
+import io.sextant.planner.SeriesSource;
 import io.sextant.promql.ast.At;
 import io.sextant.promql.ast.Call;
 import io.sextant.promql.ast.Expr;
@@ -10,11 +13,13 @@ import io.sextant.promql.ast.SubqueryExpr;
 import io.sextant.promql.ast.VectorMatching;
 import io.sextant.promql.ast.VectorSelector;
 import io.sextant.promql.parser.ParsedQuery;
+import io.sextant.promql.rollup.RollupEvaluator;
 import io.sextant.storage.Labels;
 import io.sextant.storage.Querier;
 import io.sextant.storage.Samples;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
+import io.sextant.storage.cold.LabeledRollup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -34,7 +39,7 @@ import java.util.Set;
  * <p>Values: a {@code List<StepSeries>} for an instant vector, {@code double[]} (one per step) for a scalar, a
  * {@link RangeValue} for a range vector, a {@code String} for a string.
  */
-public final class Evaluation {
+public final class Evaluation implements ScanContext {
     private final Engine engine;
     private final Querier querier;
     private final String tenant;
@@ -264,6 +269,67 @@ public final class Evaluation {
     /** Reads the series matching {@code matchers} with their samples in {@code [from, to]}, counted. */
     public List<Series> read(List<io.sextant.storage.Matcher> matchers, long from, long to) {
         return counted(querier.select(tenant, matchers, from, to, SelectHints.SAMPLES));
+    }
+
+    /** Reads a plan's series source for {@code [from, to]}, counted. */
+    public List<Series> read(SeriesSource source, long from, long to) {
+        return counted(source.read(this, from, to));
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public Querier querier() {
+        return querier;
+    }
+
+    /**
+     * Applies an exactly rollup-answerable range function ({@link RollupEvaluator#isExact}) to the rollups of
+     * {@code source} for windows {@code (t − offset − range, t − offset]} at the steps of {@code grid}, with the
+     * labels and annotations {@link #rangeFunction} gives. Empty when some window needs the raw samples (values
+     * too extreme for the buckets' partial sums to be exact): the caller evaluates raw then.
+     */
+    public Optional<List<StepSeries>> rollupFunction(
+            RangeFunction f, RollupSource source, long rangeMs, long offsetMs, StepGrid grid, int position) {
+        List<LabeledRollup> rollups =
+                source.readRollups(this, grid.start() - offsetMs - rangeMs + 1, grid.end() - offsetMs);
+        for (LabeledRollup r : rollups) {
+            samplesLoaded += r.rollup().size();
+        }
+        if (samplesLoaded > options().maxSamples()) {
+            throw QueryErrors.execution("query processing would load too many samples into memory in query execution");
+        }
+        RollupEvaluator evaluator = new RollupEvaluator();
+        List<StepSeries> out = new ArrayList<>(rollups.size());
+        for (LabeledRollup r : rollups) {
+            checkInterrupted();
+            StepSeries res = new StepSeries(r.labels(), new double[grid.size()], new BitSet(grid.size()), false);
+            for (int i = 0; i < grid.size(); i++) {
+                switch (evaluator.apply(f, r.rollup(), grid.time(i) - offsetMs, rangeMs, res.values(), i)) {
+                    case POINT -> res.present().set(i);
+                    case NO_POINT -> {}
+                    case NEEDS_RAW -> {
+                        return Optional.empty();
+                    }
+                }
+            }
+            if (res.isEmpty()) {
+                continue;
+            }
+            if (f == RangeFunction.RATE || f == RangeFunction.INCREASE) {
+                warnIfNotCounter(r.labels(), position);
+            }
+            out.add(f.keepsName() ? res : nameDropped(r.labels(), res));
+        }
+        return Optional.of(out);
+    }
+
+    /** An informational annotation at {@code position}, as Prometheus' {@code infos}. */
+    public void info(String text, int position) {
+        annotations.info(text, position);
     }
 
     /**

@@ -2,7 +2,7 @@ package io.sextant.promql.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sextant.planner.SeriesScan;
+import io.sextant.planner.SeriesSource;
 import io.sextant.promql.ast.At;
 import io.sextant.promql.eval.Evaluation;
 import io.sextant.promql.eval.StepGrid;
@@ -43,8 +43,7 @@ final class PromInstantSelect extends PromNode {
 
     @Override
     public Object execute(Evaluation ev, StepGrid grid) {
-        SeriesScan scan = (SeriesScan) getInput(0);
-        List<Series> selected = PromRangeSelect.read(ev, scan, grid);
+        List<Series> selected = PromRangeSelect.read(ev, (SeriesSource) getInput(0), grid);
         return ev.instantAlign(selected, ev.atTime(at), offsetMs, smoothed, sampleTimes, grid);
     }
 

@@ -3,7 +3,7 @@ package io.sextant.promql.plan;
 import static java.util.Objects.requireNonNull;
 
 import io.sextant.planner.ScanWindow;
-import io.sextant.planner.SeriesScan;
+import io.sextant.planner.SeriesSource;
 import io.sextant.promql.ast.At;
 import io.sextant.promql.ast.RangeExtension;
 import io.sextant.promql.eval.Evaluation;
@@ -42,19 +42,29 @@ final class PromRangeSelect extends PromNode implements RangeSource {
         this.extension = requireNonNull(extension, "extension is null");
     }
 
-    /** The series of {@code scan} with the samples of its window for the steps of {@code grid}. */
-    static List<Series> read(Evaluation ev, SeriesScan scan, StepGrid grid) {
-        ScanWindow w = scan.window();
+    /** The series of {@code source} with the samples of its window for the steps of {@code grid}. */
+    static List<Series> read(Evaluation ev, SeriesSource source, StepGrid grid) {
+        ScanWindow w = source.origin().window();
         StepGrid query = ev.queryGrid();
         return ev.read(
-                scan.matchers(),
-                w.from(grid.start(), query.start(), query.end()),
-                w.to(grid.end(), query.start(), query.end()));
+                source, w.from(grid.start(), query.start(), query.end()), w.to(grid.end(), query.start(), query.end()));
     }
 
     @Override
     public Evaluation.RangeValue read(Evaluation ev, StepGrid grid) {
-        return ev.rangeOf(read(ev, (SeriesScan) getInput(0), grid), rangeMs, offsetMs);
+        return ev.rangeOf(read(ev, (SeriesSource) getInput(0), grid), rangeMs, offsetMs);
+    }
+
+    long rangeMs() {
+        return rangeMs;
+    }
+
+    long offsetMs() {
+        return offsetMs;
+    }
+
+    At at() {
+        return at;
     }
 
     @Override

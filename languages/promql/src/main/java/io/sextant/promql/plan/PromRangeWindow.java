@@ -49,6 +49,14 @@ final class PromRangeWindow extends PromNode {
         return ev.rangeFunction(function, r, fixedEnd, source.extension(), grid, p0, p1, argPosition);
     }
 
+    RangeFunction function() {
+        return function;
+    }
+
+    int argPosition() {
+        return argPosition;
+    }
+
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new PromRangeWindow(getCluster(), traitSet, inputs, getRowType(), function, argPosition, paramPosition);

@@ -50,6 +50,18 @@ final class PromSubquery extends PromNode implements RangeSource {
         return Evaluation.subqueryValue(v, inner.get(), rangeMs, offsetMs);
     }
 
+    long rangeMs() {
+        return rangeMs;
+    }
+
+    long offsetMs() {
+        return offsetMs;
+    }
+
+    At at() {
+        return at;
+    }
+
     @Override
     public long fixedEnd(Evaluation ev) {
         return ev.atTime(at);
