@@ -26,7 +26,11 @@ public record TimeRange(long min, long max) {
         if (isEmpty()) {
             return "[]";
         }
-        return "[" + (min == Long.MIN_VALUE ? "-inf" : Long.toString(min)) + ", "
-                + (max == Long.MAX_VALUE ? "+inf" : Long.toString(max)) + "]";
+        return "[" + (min == Long.MIN_VALUE ? "-inf" : instant(min)) + ", "
+                + (max == Long.MAX_VALUE ? "+inf" : instant(max)) + "]";
+    }
+
+    private static String instant(long ms) {
+        return java.time.Instant.ofEpochMilli(ms).toString();
     }
 }

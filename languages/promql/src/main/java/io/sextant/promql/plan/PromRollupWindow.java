@@ -28,6 +28,7 @@ final class PromRollupWindow extends PromNode {
     private final int argPosition;
     private final long rangeMs;
     private final long offsetMs;
+    private final long resolutionMs;
 
     PromRollupWindow(
             RelOptCluster cluster,
@@ -37,8 +38,10 @@ final class PromRollupWindow extends PromNode {
             RangeFunction function,
             int argPosition,
             long rangeMs,
-            long offsetMs) {
+            long offsetMs,
+            long resolutionMs) {
         super(cluster, traits, inputs, rowType);
+        this.resolutionMs = resolutionMs;
         this.function = requireNonNull(function, "function is null");
         this.argPosition = argPosition;
         this.rangeMs = rangeMs;
@@ -54,7 +57,7 @@ final class PromRollupWindow extends PromNode {
         }
         ev.info(
                 "values too large or too close together for exact "
-                        + ScanWindow.duration(rollups.resolutionMs())
+                        + ScanWindow.duration(resolutionMs)
                         + " rollups: answered from raw samples",
                 argPosition);
         Evaluation.RangeValue raw = ((RangeSource) getInput(1)).read(ev, grid);
@@ -64,7 +67,7 @@ final class PromRollupWindow extends PromNode {
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new PromRollupWindow(
-                getCluster(), traitSet, inputs, getRowType(), function, argPosition, rangeMs, offsetMs);
+                getCluster(), traitSet, inputs, getRowType(), function, argPosition, rangeMs, offsetMs, resolutionMs);
     }
 
     @Override
@@ -72,7 +75,7 @@ final class PromRollupWindow extends PromNode {
         return pw.item("function", function.name().toLowerCase(Locale.ROOT))
                 .item("range", duration(rangeMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)
-                .item("resolution", ScanWindow.duration(((RollupSource) getInput(0)).resolutionMs()))
+                .item("resolution", ScanWindow.duration(resolutionMs))
                 .item("pos", argPosition);
     }
 }

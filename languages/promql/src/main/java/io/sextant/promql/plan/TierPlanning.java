@@ -186,7 +186,8 @@ public final class TierPlanning {
                     window.function(),
                     window.argPosition(),
                     range,
-                    off));
+                    off,
+                    res));
         }
 
         private static RelNode built(SeriesScan scan, TimeRange range, long res) {
