@@ -303,6 +303,28 @@ public final class BlockStore implements AutoCloseable {
     }
 
     /** Size figures for telemetry: blocks, bytes on disk, series and samples, all tenants. */
+    /**
+     * Streams every series of the blocks {@code ids} (merged as compaction merges them, earlier blocks winning on
+     * equal timestamps) to {@code consumer}, one series in memory at a time, in {@link SeriesOrder}. What the cold
+     * tier reads a settled window with.
+     */
+    public void scan(String tenant, Set<String> ids, java.util.function.Consumer<Series> consumer) {
+        List<Block> held = hold(tenant, ids);
+        List<Block.Cursor> cursors = new ArrayList<>();
+        try {
+            for (Block b : held) {
+                cursors.add(b.cursor());
+            }
+            CursorMerge merge = new CursorMerge(cursors);
+            while (merge.hasNext()) {
+                consumer.accept(merge.next());
+            }
+        } finally {
+            cursors.forEach(Block.Cursor::close);
+            held.forEach(Block::release);
+        }
+    }
+
     public record Stats(long blocks, long bytes, long series, long samples, long memoryBytes) {}
 
     public Stats stats() {
@@ -333,7 +355,7 @@ public final class BlockStore implements AutoCloseable {
      * of its UTF-8 form as {@code %XX}, so any tenant id maps to one safe name ({@code .} and {@code ..}
      * included).
      */
-    static String encodeTenant(String tenant) {
+    public static String encodeTenant(String tenant) {
         StringBuilder sb = new StringBuilder();
         for (byte b : tenant.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
@@ -346,7 +368,7 @@ public final class BlockStore implements AutoCloseable {
         return sb.toString();
     }
 
-    static String decodeTenant(String name) {
+    public static String decodeTenant(String name) {
         byte[] out = new byte[name.length()];
         int n = 0;
         for (int i = 0; i < name.length(); i++) {

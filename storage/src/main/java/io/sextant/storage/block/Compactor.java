@@ -2,18 +2,11 @@ package io.sextant.storage.block;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sextant.storage.Samples;
-import io.sextant.storage.Series;
-import io.sextant.storage.SeriesMerger;
 import io.sextant.storage.telemetry.Telemetry;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
@@ -35,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Compactor {
     private static final Logger log = LoggerFactory.getLogger(Compactor.class);
     /** Window of each level, 1-based: {@code WINDOWS[level - 1]}. */
-    static final long[] WINDOWS = {2 * 3600_000L, 12 * 3600_000L, 48 * 3600_000L};
+    public static final long[] WINDOWS = {2 * 3600_000L, 12 * 3600_000L, 48 * 3600_000L};
 
     /** One compaction: {@code inputs} became {@code output}. */
     public record Compaction(String tenant, List<BlockMeta> inputs, BlockMeta output) {
@@ -126,7 +119,7 @@ public final class Compactor {
             }
             String id = store.newBlockId(tenant);
             BlockMeta output = BlockWriter.write(
-                    store.tenantDir(tenant), id, level, BlockWriter.Options.COMPACTION, new Merge(cursors));
+                    store.tenantDir(tenant), id, level, BlockWriter.Options.COMPACTION, new CursorMerge(cursors));
             CrashPoints.reach("compaction.before-publish");
             store.publish(tenant, List.of(output), ids);
             CrashPoints.reach("compaction.after-publish");
@@ -158,51 +151,6 @@ public final class Compactor {
         } finally {
             cursors.forEach(Block.Cursor::close);
             held.forEach(Block::release);
-        }
-    }
-
-    /** A k-way merge of block cursors in {@link SeriesOrder}; cursors listed earlier win on equal timestamps. */
-    private static final class Merge implements Iterator<Series> {
-        private record Head(int order, Block.Cursor cursor) {}
-
-        private final PriorityQueue<Head> queue =
-                new PriorityQueue<>(Comparator.comparing((Head h) -> h.cursor.peekLabels(), SeriesOrder.COMPARATOR)
-                        .thenComparingInt(Head::order));
-
-        Merge(List<Block.Cursor> cursors) {
-            for (int i = 0; i < cursors.size(); i++) {
-                if (cursors.get(i).hasNext()) {
-                    queue.add(new Head(i, cursors.get(i)));
-                }
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return !queue.isEmpty();
-        }
-
-        @Override
-        public Series next() {
-            Head first = queue.poll();
-            if (first == null) {
-                throw new NoSuchElementException();
-            }
-            Series s = first.cursor.next();
-            requeue(first);
-            Samples merged = s.samples();
-            while (!queue.isEmpty() && queue.peek().cursor.peekLabels().equals(s.labels())) {
-                Head same = queue.poll();
-                merged = SeriesMerger.merge(merged, same.cursor.next().samples());
-                requeue(same);
-            }
-            return merged == s.samples() ? s : new Series(s.labels(), merged);
-        }
-
-        private void requeue(Head h) {
-            if (h.cursor.hasNext()) {
-                queue.add(h);
-            }
         }
     }
 }

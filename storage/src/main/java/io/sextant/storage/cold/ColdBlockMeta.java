@@ -8,7 +8,9 @@ import java.util.List;
  * One rollup block as the cold catalog lists it: the buckets built from the raw samples with timestamps in
  * {@code [windowStart, windowEnd)} at one resolution. Windows are aligned, so the bucket ending at {@code
  * windowStart} holds only the sample at exactly {@code windowStart} (the rest of it is in the previous window's
- * block) and no bucket ends at {@code windowEnd}; readers merge such partial buckets of adjacent blocks.
+ * block) and the bucket ending at {@code windowEnd} lacks the sample at exactly {@code windowEnd} (in the next
+ * window's); readers merge such partial buckets of adjacent blocks ({@link
+ * io.sextant.storage.rollup.Rollups#concat}).
  *
  * @param id the block's name below its tenant and resolution in the object store
  * @param resolutionMs bucket width

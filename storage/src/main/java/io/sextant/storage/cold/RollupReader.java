@@ -34,10 +34,10 @@ public interface RollupReader {
     List<ColdBlockMeta> blocks(String tenant, long resolutionMs);
 
     /**
-     * The rollups at {@code resolutionMs} of the series matching {@code matchers}, sorted by labels, with the
-     * buckets that hold samples in {@code [from, to]} (a bucket ending at {@code e} covers {@code (e − R, e]}).
-     * Partial buckets of adjacent blocks that share an end come back merged into one. A series with no bucket in
-     * the range is left out.
+     * The rollups at {@code resolutionMs} of the series matching {@code matchers}, sorted by labels: the buckets of
+     * the blocks whose windows overlap {@code [from, to]}, so at least every bucket holding samples in the range (a
+     * bucket ending at {@code e} covers {@code (e − R, e]}). Partial buckets of adjacent blocks that share an end
+     * come back merged into one.
      */
     List<LabeledRollup> select(String tenant, List<Matcher> matchers, long from, long to, long resolutionMs);
 }

@@ -8,16 +8,16 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A test store that fails its next {@code failures} calls with an external failure, then passes calls on. */
-final class FlakyObjectStore extends ForwardingObjectStore {
+public final class FlakyObjectStore extends ForwardingObjectStore {
     private final AtomicInteger failuresLeft;
     final AtomicInteger calls = new AtomicInteger();
 
-    FlakyObjectStore(ObjectStore delegate, int failures) {
+    public FlakyObjectStore(ObjectStore delegate, int failures) {
         super(delegate);
         this.failuresLeft = new AtomicInteger(failures);
     }
 
-    void failNext(int failures) {
+    public void failNext(int failures) {
         failuresLeft.set(failures);
     }
 

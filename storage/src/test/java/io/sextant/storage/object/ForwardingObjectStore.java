@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A test store that passes every call on; subclasses override the calls they want to watch or disturb. */
-class ForwardingObjectStore implements ObjectStore {
+public class ForwardingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
 
     ForwardingObjectStore(ObjectStore delegate) {

@@ -8,7 +8,7 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /** An S3-compatible server (S3Proxy over an in-memory blob store) on a loopback port of the test JVM. */
-final class InProcessS3 implements AutoCloseable {
+public final class InProcessS3 implements AutoCloseable {
     static final String ACCESS_KEY = "sextant-test";
     static final String SECRET_KEY = "sextant-test-secret";
 
@@ -26,7 +26,7 @@ final class InProcessS3 implements AutoCloseable {
         this.blobs = blobs;
     }
 
-    static InProcessS3 start() throws Exception {
+    public static InProcessS3 start() throws Exception {
         BlobStore blobs = new TransientNio2BlobStore();
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobs)
@@ -43,7 +43,7 @@ final class InProcessS3 implements AutoCloseable {
     }
 
     /** A new, empty bucket, so that tests sharing the server do not see each other's objects. */
-    String createBucket() {
+    public String createBucket() {
         String name = "bucket-" + buckets.incrementAndGet();
         blobs.createContainer(name);
         return name;
@@ -54,7 +54,7 @@ final class InProcessS3 implements AutoCloseable {
         return blobs;
     }
 
-    S3Settings settings(String bucket, String prefix) {
+    public S3Settings settings(String bucket, String prefix) {
         return new S3Settings(endpoint(), "us-east-1", bucket, prefix, true, ACCESS_KEY, SECRET_KEY);
     }
 

@@ -1,0 +1,403 @@
+package io.sextant.storage.cold;
+
+import io.sextant.storage.ErrorCode;
+import io.sextant.storage.Labels;
+import io.sextant.storage.SextantException;
+import io.sextant.storage.rollup.RollupSeries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes and reads one rollup block file (FORMAT.md): one row per series, its labels and its buckets as parallel
+ * repeated columns in bucket order.
+ */
+final class ColdBlockFile {
+    private static final int ZSTD_LEVEL = 9;
+
+    private ColdBlockFile() {}
+
+    /** What a written file holds. */
+    record Written(long series, long buckets, long bytes) {}
+
+    /** Writes a block file one series at a time, so a window of any size streams through. */
+    static final class Writer implements AutoCloseable {
+        private final Path file;
+        private final ParquetWriter<LabeledRollup> writer;
+        private long series;
+        private long buckets;
+        private boolean closed;
+
+        Writer(Path file) {
+            this.file = file;
+            PlainParquetConfiguration conf = new PlainParquetConfiguration();
+            conf.set("parquet.compression.codec.zstd.level", Integer.toString(ZSTD_LEVEL));
+            try {
+                var b = new Builder(new LocalOutputFile(file))
+                        .withConf(conf)
+                        .withCompressionCodec(CompressionCodecName.ZSTD)
+                        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                        .withDictionaryEncoding(false)
+                        .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.key", true)
+                        .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.value", true);
+                for (String c : ColdFormat.DOUBLES) {
+                    b.withByteStreamSplitEncoding(c, true);
+                }
+                writer = b.build();
+            } catch (IOException e) {
+                throw failed(e);
+            }
+        }
+
+        void add(LabeledRollup r) {
+            try {
+                writer.write(r);
+            } catch (IOException e) {
+                throw failed(e);
+            }
+            series++;
+            buckets += r.rollup().size();
+        }
+
+        /** Closes the file and says what it holds. */
+        Written finish() {
+            close();
+            try {
+                return new Written(series, buckets, Files.size(file));
+            } catch (IOException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                writer.close();
+            } catch (IOException e) {
+                throw failed(e);
+            }
+        }
+
+        private SextantException failed(IOException e) {
+            return new SextantException(
+                    ErrorCode.INTERNAL, "cannot write rollup block " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The block's series in file order, each with its buckets at {@code resolutionMs}. */
+    static List<LabeledRollup> read(Path file, long resolutionMs) {
+        ParquetReadOptions options =
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        List<LabeledRollup> out = new ArrayList<>();
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file), options)) {
+            MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+            PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(
+                        pages, new DummyRecordConverter(schema).getRootConverter(), schema, createdBy);
+                Columns c = new Columns(store, schema);
+                for (long row = 0; row < pages.getRowCount(); row++) {
+                    out.add(c.next(resolutionMs));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SextantException(
+                    ErrorCode.INTERNAL, "cannot read rollup block " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A column reader that knows how many values are left in its row group. */
+    private static final class Col {
+        final ColumnReader r;
+        long left;
+
+        Col(ColumnReader r) {
+            this.r = r;
+            this.left = r.getTotalValueCount();
+        }
+
+        void consume() {
+            r.consume();
+            left--;
+        }
+    }
+
+    /** The column readers of one row group, read a row (series) at a time. */
+    private static final class Columns {
+        private final Col keys;
+        private final Col values;
+        private final Col ends;
+        private final Col counts;
+        private final Col[] doubles = new Col[ColdFormat.DOUBLES.length];
+        private final Col firstTimes;
+        private final Col lastTimes;
+        private final Col resetCounts;
+        private final Col extreme;
+
+        Columns(ColumnReadStoreImpl store, MessageType schema) {
+            keys = column(store, schema, ColdFormat.LABELS, "key_value", "key");
+            values = column(store, schema, ColdFormat.LABELS, "key_value", "value");
+            ends = column(store, schema, ColdFormat.ENDS);
+            counts = column(store, schema, ColdFormat.COUNTS);
+            for (int i = 0; i < doubles.length; i++) {
+                doubles[i] = column(store, schema, ColdFormat.DOUBLES[i]);
+            }
+            firstTimes = column(store, schema, ColdFormat.FIRST_TIMES);
+            lastTimes = column(store, schema, ColdFormat.LAST_TIMES);
+            resetCounts = column(store, schema, ColdFormat.RESET_COUNTS);
+            extreme = column(store, schema, ColdFormat.EXTREME);
+        }
+
+        private static Col column(ColumnReadStoreImpl store, MessageType schema, String... path) {
+            ColumnDescriptor d = schema.getColumnDescription(path);
+            return new Col(store.getColumnReader(d));
+        }
+
+        LabeledRollup next(long resolutionMs) {
+            Labels.Builder lb = Labels.builder();
+            boolean first = true;
+            while (keys.left > 0 && (first || keys.r.getCurrentRepetitionLevel() > 0)) {
+                if (keys.r.getCurrentDefinitionLevel() > 0) {
+                    lb.add(
+                            keys.r.getBinary().toStringUsingUTF8(),
+                            values.r.getBinary().toStringUsingUTF8());
+                }
+                keys.consume();
+                values.consume();
+                first = false;
+            }
+            long[] e = longs(ends);
+            int n = e.length;
+            int[] cnt = ints(counts, n);
+            double[][] d = new double[doubles.length][];
+            for (int i = 0; i < doubles.length; i++) {
+                d[i] = doubles(doubles[i]);
+            }
+            long[] ft = longs(firstTimes);
+            long[] lt = longs(lastTimes);
+            int[] rc = ints(resetCounts, n);
+            boolean[] ex = new boolean[n];
+            int k = 0;
+            for (boolean more = repeatedStart(extreme); more; more = repeatedNext(extreme)) {
+                ex[k++] = extreme.r.getBoolean();
+                extreme.consume();
+            }
+            int[] offsets = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                offsets[i + 1] = offsets[i] + rc[i];
+            }
+            RollupSeries s = new RollupSeries(
+                    resolutionMs, e, cnt, d[0], d[1], d[2], d[3], d[4], d[5], ft, d[6], lt, d[7], offsets, d[8], ex);
+            return new LabeledRollup(lb.build(), s);
+        }
+
+        /** Whether the current row has a first value in {@code c} (an empty list is one null entry). */
+        private static boolean repeatedStart(Col c) {
+            if (c.r.getCurrentDefinitionLevel() == 0) {
+                c.consume();
+                return false;
+            }
+            return true;
+        }
+
+        /** After consuming a value: whether the row continues in {@code c}. */
+        private static boolean repeatedNext(Col c) {
+            return c.left > 0 && c.r.getCurrentRepetitionLevel() > 0;
+        }
+
+        private static long[] longs(Col c) {
+            long[] out = new long[8];
+            int n = 0;
+            for (boolean more = repeatedStart(c); more; more = repeatedNext(c)) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = c.r.getLong();
+                c.consume();
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        private static double[] doubles(Col c) {
+            double[] out = new double[8];
+            int n = 0;
+            for (boolean more = repeatedStart(c); more; more = repeatedNext(c)) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = c.r.getDouble();
+                c.consume();
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        private static int[] ints(Col c, int expected) {
+            int[] out = new int[expected];
+            int n = 0;
+            for (boolean more = repeatedStart(c); more; more = repeatedNext(c)) {
+                out[n++] = c.r.getInteger();
+                c.consume();
+            }
+            return out;
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<LabeledRollup, Builder> {
+        Builder(OutputFile file) {
+            super(file);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<LabeledRollup> getWriteSupport(Configuration conf) {
+            return new Support();
+        }
+
+        @Override
+        protected WriteSupport<LabeledRollup> getWriteSupport(ParquetConfiguration conf) {
+            return new Support();
+        }
+    }
+
+    private static final class Support extends WriteSupport<LabeledRollup> {
+        private RecordConsumer out;
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            return context();
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration configuration) {
+            return context();
+        }
+
+        private static WriteContext context() {
+            return new WriteContext(ColdFormat.SCHEMA, Map.of(ColdFormat.FORMAT_KEY, ColdFormat.FORMAT_VERSION));
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            out = recordConsumer;
+        }
+
+        @Override
+        public void write(LabeledRollup r) {
+            RollupSeries s = r.rollup();
+            out.startMessage();
+            out.startField(ColdFormat.LABELS, 0);
+            out.startGroup();
+            if (r.labels().size() > 0) {
+                out.startField("key_value", 0);
+                for (int i = 0; i < r.labels().size(); i++) {
+                    out.startGroup();
+                    out.startField("key", 0);
+                    out.addBinary(Binary.fromString(r.labels().name(i)));
+                    out.endField("key", 0);
+                    out.startField("value", 1);
+                    out.addBinary(Binary.fromString(r.labels().value(i)));
+                    out.endField("value", 1);
+                    out.endGroup();
+                }
+                out.endField("key_value", 0);
+            }
+            out.endGroup();
+            out.endField(ColdFormat.LABELS, 0);
+            int f = 1;
+            longs(ColdFormat.ENDS, f++, s.ends(), s.size());
+            int[] counts = s.counts();
+            if (s.size() > 0) {
+                out.startField(ColdFormat.COUNTS, f);
+                for (int i = 0; i < s.size(); i++) {
+                    out.addInteger(counts[i]);
+                }
+                out.endField(ColdFormat.COUNTS, f);
+            }
+            f++;
+            doubles(ColdFormat.SUMS, f++, s.sums(), s.size());
+            doubles(ColdFormat.SUM_COMPENSATIONS, f++, s.sumCompensations(), s.size());
+            doubles(ColdFormat.MINS, f++, s.mins(), s.size());
+            doubles(ColdFormat.MAXS, f++, s.maxs(), s.size());
+            doubles(ColdFormat.MEANS, f++, s.means(), s.size());
+            doubles(ColdFormat.M2S, f++, s.m2s(), s.size());
+            longs(ColdFormat.FIRST_TIMES, f++, s.firstTimes(), s.size());
+            doubles(ColdFormat.FIRST_VALUES, f++, s.firstValues(), s.size());
+            longs(ColdFormat.LAST_TIMES, f++, s.lastTimes(), s.size());
+            doubles(ColdFormat.LAST_VALUES, f++, s.lastValues(), s.size());
+            if (s.size() > 0) {
+                out.startField(ColdFormat.RESET_COUNTS, f);
+                for (int i = 0; i < s.size(); i++) {
+                    out.addInteger(s.resetOffsets()[i + 1] - s.resetOffsets()[i]);
+                }
+                out.endField(ColdFormat.RESET_COUNTS, f);
+            }
+            f++;
+            doubles(ColdFormat.RESET_VALUES, f++, s.resetValues(), s.resetValues().length);
+            if (s.size() > 0) {
+                out.startField(ColdFormat.EXTREME, f);
+                for (int i = 0; i < s.size(); i++) {
+                    out.addBoolean(s.extreme()[i]);
+                }
+                out.endField(ColdFormat.EXTREME, f);
+            }
+            out.endMessage();
+        }
+
+        private void longs(String name, int index, long[] v, int n) {
+            if (n == 0) {
+                return;
+            }
+            out.startField(name, index);
+            for (int i = 0; i < n; i++) {
+                out.addLong(v[i]);
+            }
+            out.endField(name, index);
+        }
+
+        private void doubles(String name, int index, double[] v, int n) {
+            if (n == 0) {
+                return;
+            }
+            out.startField(name, index);
+            for (int i = 0; i < n; i++) {
+                out.addDouble(v[i]);
+            }
+            out.endField(name, index);
+        }
+    }
+}
