@@ -12,11 +12,16 @@ import io.sextant.server.config.SextantConfig;
 import io.sextant.server.http.HttpServer;
 import io.sextant.server.http.IngestEndpoint;
 import io.sextant.server.http.Router;
-import io.sextant.storage.cold.RollupReader;
+import io.sextant.storage.cold.ColdOptions;
+import io.sextant.storage.cold.ColdStore;
 import io.sextant.storage.head.MetricsStore;
+import io.sextant.storage.object.ObjectStore;
+import io.sextant.storage.object.ObjectStoreConfig;
+import io.sextant.storage.object.ObjectStores;
 import io.sextant.storage.telemetry.Telemetry;
 import io.sextant.storage.text.Durations;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -36,6 +41,9 @@ public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
     static final Duration MAINTENANCE_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final int MAX_FLUSHES_PER_CHECK = 16;
+    /** The local read cache of the cold tier's objects. */
+    private static final long COLD_CACHE_BYTES = 1L << 30;
+
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SextantConfig config;
@@ -43,6 +51,9 @@ public final class Sextant implements AutoCloseable {
     private final Telemetry telemetry;
     private final HttpServer http;
     private final PromQueryApi queryApi;
+    private final ObjectStore objects;
+    private final ColdStore cold;
+    private final ColdTier coldTier;
     private final ScheduledExecutorService jobs;
     // Flushes and checkpoints take seconds; on their own thread they never delay the self-scrape.
     private final ScheduledExecutorService maintenance;
@@ -72,15 +83,21 @@ public final class Sextant implements AutoCloseable {
         });
         new PromReadApi(store, build).register(router, this::ready);
         SextantConfig.Query query = config.query();
+        Path data = config.storage().dataDir();
+        objects = ObjectStores.open(
+                ObjectStoreConfig.local(data.resolve("objects")).withCache(data.resolve("cache"), COLD_CACHE_BYTES),
+                telemetry);
+        cold = ColdStore.open(objects, ColdOptions.defaults(data.resolve("cold-scratch")), telemetry);
+        coldTier = new ColdTier(cold, store, System::currentTimeMillis);
         queryApi = new PromQueryApi(
-                new TieredStore(store, RollupReader.NONE),
+                new TieredStore(store, cold),
                 query.parserOptions(),
                 query.engineOptions(),
                 query.timeout(),
                 query.maxConcurrency(),
                 System::currentTimeMillis);
         queryApi.register(router, this::ready);
-        new AdminApi(store).register(router, this::ready);
+        new AdminApi(store, coldTier).register(router, this::ready);
         RemoteWriteHandler remoteWrite = new RemoteWriteHandler(store, config.ingest(), telemetry);
         router.add("POST", "/api/v1/write", new IngestEndpoint(remoteWrite::handle, this::ready));
         // /v1/metrics is the OTLP/HTTP default; the others are where Mimir and Prometheus receive OTLP
@@ -147,6 +164,7 @@ public final class Sextant implements AutoCloseable {
             }
             store.compact();
             store.enforceRetention();
+            coldTier.maintain();
         } catch (RuntimeException | Error e) {
             // an escaping throwable would cancel the scheduled job for good, and the head would grow unflushed
             log.error("background flush, checkpoint or compaction failed; retrying at the next check", e);
@@ -208,6 +226,12 @@ public final class Sextant implements AutoCloseable {
         }
         log.info("closing the store (syncing the WAL)");
         store.close();
+        cold.close();
+        try {
+            objects.close();
+        } catch (Exception e) {
+            log.warn("object store did not close cleanly: {}", e.toString());
+        }
         log.info("stopped");
     }
 }
