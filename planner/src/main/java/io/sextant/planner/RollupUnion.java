@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.type.RelDataType;
@@ -20,17 +19,13 @@ import org.apache.calcite.rel.type.RelDataType;
  * range, the cold tier, raw built after it). The sources split at window boundaries, so two of them share at most
  * the bucket ending at the boundary, which {@link Rollups#concat} merges.
  */
-public final class RollupUnion extends AbstractRelNode implements RollupSource {
+public final class RollupUnion extends ListInputRel implements RollupSource {
     private final long resolutionMs;
-    private final RelDataType rowType;
-    private final List<RelNode> inputs;
 
     public RollupUnion(
             RelOptCluster cluster, RelTraitSet traits, RelDataType rowType, long resolutionMs, List<RelNode> inputs) {
-        super(cluster, traits);
-        this.rowType = rowType;
+        super(cluster, traits, inputs, rowType);
         this.resolutionMs = resolutionMs;
-        this.inputs = new ArrayList<>(inputs);
     }
 
     @Override
@@ -39,28 +34,13 @@ public final class RollupUnion extends AbstractRelNode implements RollupSource {
     }
 
     @Override
-    public List<RelNode> getInputs() {
-        return inputs;
-    }
-
-    @Override
-    public void replaceInput(int ordinalInParent, RelNode p) {
-        inputs.set(ordinalInParent, p);
-        recomputeDigest();
-    }
-
-    @Override
-    protected RelDataType deriveRowType() {
-        return rowType;
-    }
-
-    @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> newInputs) {
-        return new RollupUnion(getCluster(), traitSet, rowType, resolutionMs, newInputs);
+        return new RollupUnion(getCluster(), traitSet, getRowType(), resolutionMs, newInputs);
     }
 
     @Override
     public List<LabeledRollup> readRollups(ScanContext ctx, long from, long to) {
+        List<RelNode> inputs = getInputs();
         if (inputs.size() == 1) {
             return ((RollupSource) inputs.get(0)).readRollups(ctx, from, to);
         }
@@ -77,11 +57,7 @@ public final class RollupUnion extends AbstractRelNode implements RollupSource {
     }
 
     @Override
-    public RelWriter explainTerms(RelWriter pw) {
-        super.explainTerms(pw);
-        for (int i = 0; i < inputs.size(); i++) {
-            pw.input("input#" + i, inputs.get(i));
-        }
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("resolution", ScanWindow.duration(resolutionMs));
     }
 }

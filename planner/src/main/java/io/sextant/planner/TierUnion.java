@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
-import org.apache.calcite.rel.type.RelDataType;
 
 /**
  * The raw series of one scan, read from the tiers that hold its range: the inputs are tier scans, oldest tier
@@ -17,30 +15,12 @@ import org.apache.calcite.rel.type.RelDataType;
  * samples from every input are merged in time order, a timestamp both hold taken once from the older tier. It sits
  * below range functions, so a window straddling a tier boundary sees both sides.
  */
-public final class TierUnion extends AbstractRelNode implements SeriesSource {
+public final class TierUnion extends ListInputRel implements SeriesSource {
     private final SeriesScan origin;
-    private final List<RelNode> inputs;
 
     public TierUnion(RelOptCluster cluster, RelTraitSet traits, SeriesScan origin, List<RelNode> inputs) {
-        super(cluster, traits);
+        super(cluster, traits, inputs, origin.getRowType());
         this.origin = origin;
-        this.inputs = new ArrayList<>(inputs);
-    }
-
-    @Override
-    public List<RelNode> getInputs() {
-        return inputs;
-    }
-
-    @Override
-    public void replaceInput(int ordinalInParent, RelNode p) {
-        inputs.set(ordinalInParent, p);
-        recomputeDigest();
-    }
-
-    @Override
-    protected RelDataType deriveRowType() {
-        return origin.getRowType();
     }
 
     @Override
@@ -52,7 +32,8 @@ public final class TierUnion extends AbstractRelNode implements SeriesSource {
     public List<Series> read(ScanContext ctx, long from, long to) {
         // newest tier first: data only moves from the head to blocks, and a hot scan that misses a flush reads
         // the blocks itself, so reading the head before the blocks never loses a sample
-        List<List<Series>> parts = new ArrayList<>(inputs.size());
+        List<List<Series>> parts = new ArrayList<>(getInputs().size());
+        List<RelNode> inputs = getInputs();
         for (int i = inputs.size() - 1; i >= 0; i--) {
             parts.add(0, ((SeriesSource) inputs.get(i)).read(ctx, from, to));
         }
@@ -65,11 +46,7 @@ public final class TierUnion extends AbstractRelNode implements SeriesSource {
     }
 
     @Override
-    public RelWriter explainTerms(RelWriter pw) {
-        super.explainTerms(pw);
-        for (int i = 0; i < inputs.size(); i++) {
-            pw.input("input#" + i, inputs.get(i));
-        }
-        return pw.itemIf("tiers", "[]", inputs.isEmpty());
+    protected RelWriter attributes(RelWriter pw) {
+        return pw.itemIf("tiers", "[]", getInputs().isEmpty());
     }
 }

@@ -53,7 +53,7 @@ final class PromAggregate extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("op", op.name().toLowerCase(java.util.Locale.ROOT))
                 .itemIf(without ? "without" : "by", grouping, without || !grouping.isEmpty())
                 .itemIf("pos", paramPosition, paramPosition >= 0);

@@ -54,7 +54,7 @@ final class PromBinary extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         boolean vectors = !PromTypes.isScalar(getInput(0).getRowType())
                 && !PromTypes.isScalar(getInput(1).getRowType());
         return pw.item("op", op.text())

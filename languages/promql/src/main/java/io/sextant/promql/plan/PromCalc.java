@@ -51,7 +51,7 @@ final class PromCalc extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("function", name);
     }
 }

@@ -45,7 +45,7 @@ final class PromCall extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         pw.item("function", call.function().name());
         if (call.function().name().equals("info") && call.args().size() > 1) {
             pw.item("data", call.args().get(1));

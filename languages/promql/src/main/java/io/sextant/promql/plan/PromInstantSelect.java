@@ -54,7 +54,7 @@ final class PromInstantSelect extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.itemIf("offset", duration(offsetMs), offsetMs != 0)
                 .itemIf("at", at(at), at.kind() != At.Kind.NONE)
                 .itemIf("smoothed", true, smoothed)

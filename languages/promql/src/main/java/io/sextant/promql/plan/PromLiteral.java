@@ -32,7 +32,7 @@ final class PromLiteral extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("value", value instanceof String s ? io.sextant.promql.parser.PromQLParser.quote(s) : value);
     }
 }

@@ -84,7 +84,7 @@ final class PromRangeSelect extends PromNode implements RangeSource {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("range", ScanWindow.duration(rangeMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)
                 .itemIf("at", at(at), at.kind() != At.Kind.NONE)

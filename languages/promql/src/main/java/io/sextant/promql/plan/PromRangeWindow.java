@@ -63,7 +63,7 @@ final class PromRangeWindow extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         // positions only tell annotations apart, but they also keep equal calls at two places distinct
         return pw.item("function", function.name().toLowerCase(java.util.Locale.ROOT))
                 .item("pos", argPosition + "," + paramPosition);

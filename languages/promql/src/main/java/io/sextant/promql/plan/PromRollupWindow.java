@@ -71,7 +71,7 @@ final class PromRollupWindow extends PromNode {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("function", function.name().toLowerCase(Locale.ROOT))
                 .item("range", duration(rangeMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)

@@ -78,7 +78,7 @@ final class PromSubquery extends PromNode implements RangeSource {
     }
 
     @Override
-    RelWriter attributes(RelWriter pw) {
+    protected RelWriter attributes(RelWriter pw) {
         return pw.item("range", duration(rangeMs))
                 .item("step", duration(stepMs))
                 .itemIf("offset", duration(offsetMs), offsetMs != 0)
