@@ -9,6 +9,9 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
+import org.apache.calcite.rel.metadata.RelMetadataQueryBase;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.sql.SqlExplainLevel;
@@ -23,6 +26,17 @@ import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
 public final class Planning {
     private Planning() {}
 
+    /**
+     * Calcite keeps its metadata handlers in a thread-local that only the thread creating a cluster gets; a cached
+     * plan is routed and explained on other threads (the query's), which need their own.
+     */
+    private static void useMetadataOnThisThread() {
+        if (RelMetadataQueryBase.THREAD_PROVIDERS.get() == null) {
+            RelMetadataQueryBase.THREAD_PROVIDERS.set(
+                    JaninoRelMetadataProvider.of(DefaultRelMetadataProvider.INSTANCE));
+        }
+    }
+
     /** A new cluster (type factory, row-expression builder) for translating one query. */
     public static RelOptCluster newCluster() {
         SqlTypeFactoryImpl types = new SqlTypeFactoryImpl(RelDataTypeSystem.DEFAULT);
@@ -31,6 +45,7 @@ public final class Planning {
 
     /** Runs {@code phases} over {@code logical}, bottom up, each phase until no rule fires. */
     public static RelNode optimize(RelNode logical, List<List<RelOptRule>> phases) {
+        useMetadataOnThisThread();
         HepProgramBuilder program = HepProgram.builder().addMatchOrder(HepMatchOrder.BOTTOM_UP);
         for (List<RelOptRule> phase : phases) {
             program.addRuleCollection(phase);
@@ -42,6 +57,7 @@ public final class Planning {
 
     /** The plan as indented text with every node's attributes, one node per line. */
     public static String explain(RelNode plan) {
+        useMetadataOnThisThread();
         return RelOptUtil.toString(plan, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
     }
 }
