@@ -2,42 +2,39 @@ package io.sextant.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.SextantException;
 import io.sextant.storage.cold.ColdBlockMeta;
 import io.sextant.storage.cold.ColdStore;
 import io.sextant.storage.head.MetricsStore;
-import io.sextant.storage.rollup.Rollups;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The background work of the cold tier: roll up the warm tier's compacted windows into the object store and
- * delete rollups past their retention. A failing object store never stops ingest or queries of the other tiers:
+ * delete rollups past their retention ({@code --retention-5m}, {@code --retention-1h}, per-tenant overrides). A failing object store never stops ingest or queries of the other tiers:
  * the job logs the failure and tries again after a backoff that doubles up to five minutes.
  */
 public final class ColdTier {
     private static final Logger log = LoggerFactory.getLogger(ColdTier.class);
-    /** How long rollups are kept, by resolution: longer than raw data, the coarser the longer (as Thanos). */
-    static final Map<Long, Duration> RETENTION =
-            Map.of(Rollups.FIVE_MINUTES_MS, Duration.ofDays(90), Rollups.ONE_HOUR_MS, Duration.ofDays(365));
-
     private static final long FIRST_BACKOFF_MS = 5_000;
     private static final long MAX_BACKOFF_MS = 300_000;
 
     private final ColdStore cold;
     private final MetricsStore store;
+    private final RetentionPolicy retention;
     private final LongSupplier clock;
     private int failures;
     private long nextAttempt = Long.MIN_VALUE;
 
-    public ColdTier(ColdStore cold, MetricsStore store, LongSupplier clock) {
+    public ColdTier(ColdStore cold, MetricsStore store, RetentionPolicy retention, LongSupplier clock) {
         this.cold = requireNonNull(cold, "cold is null");
         this.store = requireNonNull(store, "store is null");
+        this.retention = requireNonNull(retention, "retention is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -71,10 +68,8 @@ public final class ColdTier {
     private void enforceRetention(long now) {
         for (String tenant : cold.tenants()) {
             for (long res : cold.resolutions()) {
-                Duration keep = RETENTION.get(res);
-                if (keep != null) {
-                    cold.enforceRetention(tenant, res, now - keep.toMillis());
-                }
+                Duration keep = retention.retention(tenant, RetentionPolicy.Tier.ofResolution(res));
+                cold.enforceRetention(tenant, res, now - keep.toMillis());
             }
         }
     }

@@ -88,7 +88,7 @@ public final class Sextant implements AutoCloseable {
                 ObjectStoreConfig.local(data.resolve("objects")).withCache(data.resolve("cache"), COLD_CACHE_BYTES),
                 telemetry);
         cold = ColdStore.open(objects, ColdOptions.defaults(data.resolve("cold-scratch")), telemetry);
-        coldTier = new ColdTier(cold, store, System::currentTimeMillis);
+        coldTier = new ColdTier(cold, store, config.retention(), System::currentTimeMillis);
         queryApi = new PromQueryApi(
                 new TieredStore(store, cold),
                 query.parserOptions(),
@@ -163,7 +163,7 @@ public final class Sextant implements AutoCloseable {
                 store.checkpoint();
             }
             store.compact();
-            store.enforceRetention();
+            store.enforceRetention(config.retention());
             coldTier.maintain();
         } catch (RuntimeException | Error e) {
             // an escaping throwable would cancel the scheduled job for good, and the head would grow unflushed

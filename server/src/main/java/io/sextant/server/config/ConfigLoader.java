@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.sextant.ingest.IngestLimits;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
@@ -271,7 +272,16 @@ public final class ConfigLoader {
                         (Integer) v.get(Option.QUERY_MAX_CONCURRENCY),
                         features(v.get(Option.ENABLE_FEATURE))),
                 (Duration) v.get(Option.SELF_SCRAPE_INTERVAL),
-                (String) v.get(Option.LOG_LEVEL));
+                (String) v.get(Option.LOG_LEVEL),
+                new RetentionPolicy(
+                        Map.of(
+                                RetentionPolicy.Tier.RAW,
+                                (Duration) v.get(Option.RETENTION),
+                                RetentionPolicy.Tier.FIVE_MINUTES,
+                                (Duration) v.get(Option.RETENTION_5M),
+                                RetentionPolicy.Tier.ONE_HOUR,
+                                (Duration) v.get(Option.RETENTION_1H)),
+                        Option.castOverrides(v.get(Option.TENANT_RETENTION))));
     }
 
     @SuppressWarnings("unchecked")

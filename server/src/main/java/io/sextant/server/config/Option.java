@@ -1,6 +1,7 @@
 package io.sextant.server.config;
 
 import io.sextant.ingest.IngestLimits;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.WalOptions;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -74,6 +76,28 @@ enum Option {
             Kind.POSITIVE_DURATION,
             Durations.format(Defaults.STORE.retention()),
             "Samples older than now minus this are rejected and dropped from the store."),
+    RETENTION_5M(
+            "storage.retention-5m",
+            "--retention-5m",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            "90d",
+            "How long the cold tier keeps 5m rollups (outliving raw samples, so old panels still draw)."),
+    RETENTION_1H(
+            "storage.retention-1h",
+            "--retention-1h",
+            "DURATION",
+            Kind.POSITIVE_DURATION,
+            "1y",
+            "How long the cold tier keeps 1h rollups."),
+    TENANT_RETENTION(
+            "storage.tenant-retention",
+            "--tenant-retention",
+            "SPEC",
+            Kind.TENANT_RETENTION,
+            "",
+            "Per-tenant retention overrides, tenant:tier=duration[,tier=duration][;tenant:...] with tier raw, 5m or"
+                    + " 1h, e.g. acme:raw=7d,1h=2y;beta:5m=30d."),
     MAX_FUTURE(
             "storage.max-future",
             "--max-future",
@@ -219,7 +243,8 @@ enum Option {
         COUNT_OR_ZERO,
         SYNC_POLICY,
         LOG_LEVEL,
-        FEATURES
+        FEATURES,
+        TENANT_RETENTION
     }
 
     static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
@@ -305,6 +330,7 @@ enum Option {
                     default -> throw new IllegalArgumentException("expected fsync or batch-interval");
                 };
             case FEATURES -> QueryFeature.parse(s);
+            case TENANT_RETENTION -> RetentionPolicy.parseOverrides(s);
             case LOG_LEVEL -> {
                 String level = s.toLowerCase(Locale.ROOT);
                 if (!LOG_LEVELS.contains(level)) {
@@ -323,8 +349,14 @@ enum Option {
             case SYNC_POLICY -> value == WalOptions.SyncPolicy.FSYNC ? "fsync" : "batch-interval";
             case PATH -> value.toString();
             case FEATURES -> QueryFeature.format(castFeatures(value));
+            case TENANT_RETENTION -> RetentionPolicy.formatOverrides(castOverrides(value));
             default -> value;
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<RetentionPolicy.Tier, Duration>> castOverrides(Object value) {
+        return (Map<String, Map<RetentionPolicy.Tier, Duration>>) value;
     }
 
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.promql.eval.EngineOptions;
 import io.sextant.promql.parser.ParserOptions;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.head.StoreOptions;
 import java.time.Duration;
 import java.util.Set;
@@ -16,7 +17,8 @@ public record SextantConfig(
         IngestLimits ingest,
         Query query,
         Duration selfScrapeInterval,
-        String logLevel) {
+        String logLevel,
+        RetentionPolicy retention) {
     public SextantConfig {
         requireNonNull(http, "http is null");
         requireNonNull(query, "query is null");
@@ -24,6 +26,7 @@ public record SextantConfig(
         requireNonNull(ingest, "ingest is null");
         requireNonNull(selfScrapeInterval, "selfScrapeInterval is null");
         requireNonNull(logLevel, "logLevel is null");
+        requireNonNull(retention, "retention is null");
     }
 
     /** The HTTP listener. */

@@ -10,6 +10,7 @@ import io.sextant.storage.Matcher;
 import io.sextant.storage.MetricMetadata;
 import io.sextant.storage.MetricsWriter;
 import io.sextant.storage.Querier;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.Samples;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
@@ -24,6 +25,7 @@ import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.SegmentedWal;
 import io.sextant.storage.wal.WalOptions;
 import io.sextant.storage.wal.WriteAheadLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -907,11 +909,18 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
      * deleted. A checkpoint comes first when FLUSH records may still name the blocks.
      */
     public List<RetentionResult> enforceRetention() {
+        return enforceRetention(RetentionPolicy.of(options.retention(), options.retention(), options.retention()));
+    }
+
+    /** As {@link #enforceRetention()}, with each tenant's raw retention from {@code policy}. */
+    public List<RetentionResult> enforceRetention(RetentionPolicy policy) {
         maintenance.lock();
         try {
-            long minValid = clock.getAsLong() - options.retention().toMillis();
+            long now = clock.getAsLong();
             List<RetentionResult> out = new ArrayList<>();
             for (String tenant : blocks.tenants()) {
+                Duration retention = policy.retention(tenant, RetentionPolicy.Tier.RAW);
+                long minValid = now - retention.toMillis();
                 List<BlockMeta> expired = blocks.blocks(tenant).stream()
                         .filter(b -> b.maxTime() < minValid)
                         .toList();
@@ -932,7 +941,7 @@ public final class MetricsStore implements MetricsWriter, Querier, AutoCloseable
                 log.info(
                         "tenant {}: retention {} deleted {} block(s) older than {}: {} samples, {} bytes",
                         tenant,
-                        Durations.format(options.retention()),
+                        Durations.format(retention),
                         expired.size(),
                         java.time.Instant.ofEpochMilli(minValid),
                         samples,

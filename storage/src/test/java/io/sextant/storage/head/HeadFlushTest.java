@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.storage.Labels;
 import io.sextant.storage.Matcher;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.Samples;
 import io.sextant.storage.SelectHints;
 import io.sextant.storage.Series;
@@ -11,6 +12,7 @@ import io.sextant.storage.WriteBatch;
 import io.sextant.storage.block.BlockMeta;
 import io.sextant.storage.telemetry.Telemetry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -227,6 +229,38 @@ class HeadFlushTest {
         assertThat(store.enforceRetention()).isEmpty();
         reopen();
         assertThat(store.blocks().blocks("acme")).containsExactlyElementsOf(acme.subList(1, acme.size()));
+    }
+
+    @Test
+    void perTenantRawRetentionDeletesEachTenantsExpiredBlocksOnly() {
+        open();
+        writeFleet();
+        WriteBatch b = new WriteBatch();
+        int e = b.addNewSeries(Labels.of("__name__", "up"), null, 0, 0, 0);
+        b.addSample(e, START, 1);
+        store.tenant("other").commit(b);
+        store.flush(MetricsStore.FlushTrigger.ALL);
+        List<BlockMeta> acme = store.blocks().blocks("acme");
+        List<BlockMeta> other = store.blocks().blocks("other");
+        assertThat(acme).hasSizeGreaterThan(1);
+        // now is one hour past acme's first block; acme keeps 1h of raw data plus a minute, other only 30m
+        long now = acme.get(0).maxTime() + 3_600_000 + 1;
+        clock.set(now);
+        Duration longDefault = Duration.ofDays(400);
+        RetentionPolicy policy = RetentionPolicy.of(longDefault, longDefault, longDefault)
+                .withTenants(RetentionPolicy.parseOverrides("acme:raw=1h;other:raw=30m,1h=2y"));
+        List<MetricsStore.RetentionResult> deleted = store.enforceRetention(policy);
+        assertThat(deleted).extracting(MetricsStore.RetentionResult::tenant).containsExactlyInAnyOrder("acme", "other");
+        assertThat(deleted)
+                .filteredOn(r -> r.tenant().equals("acme"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.deleted()).containsExactly(acme.get(0)));
+        assertThat(store.blocks().blocks("acme")).containsExactlyElementsOf(acme.subList(1, acme.size()));
+        assertThat(store.blocks().blocks("other")).isEmpty();
+        assertThat(other).isNotEmpty();
+        // with the default for everyone nothing more expires
+        assertThat(store.enforceRetention(RetentionPolicy.of(longDefault, longDefault, longDefault)))
+                .isEmpty();
     }
 
     @Test
