@@ -16,7 +16,6 @@ import io.sextant.storage.cold.ColdOptions;
 import io.sextant.storage.cold.ColdStore;
 import io.sextant.storage.head.MetricsStore;
 import io.sextant.storage.object.ObjectStore;
-import io.sextant.storage.object.ObjectStoreConfig;
 import io.sextant.storage.object.ObjectStores;
 import io.sextant.storage.telemetry.Telemetry;
 import io.sextant.storage.text.Durations;
@@ -41,8 +40,6 @@ public final class Sextant implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sextant.class);
     static final Duration MAINTENANCE_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final int MAX_FLUSHES_PER_CHECK = 16;
-    /** The local read cache of the cold tier's objects. */
-    private static final long COLD_CACHE_BYTES = 1L << 30;
 
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -84,9 +81,8 @@ public final class Sextant implements AutoCloseable {
         new PromReadApi(store, build).register(router, this::ready);
         SextantConfig.Query query = config.query();
         Path data = config.storage().dataDir();
-        objects = ObjectStores.open(
-                ObjectStoreConfig.local(data.resolve("objects")).withCache(data.resolve("cache"), COLD_CACHE_BYTES),
-                telemetry);
+        objects = ObjectStores.open(config.objectStore().toConfig(data), telemetry);
+        log.info("cold tier in {}", objects);
         cold = ColdStore.open(objects, ColdOptions.defaults(data.resolve("cold-scratch")), telemetry);
         coldTier = new ColdTier(cold, store, config.retention(), System::currentTimeMillis);
         queryApi = new PromQueryApi(

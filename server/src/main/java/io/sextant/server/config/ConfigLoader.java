@@ -281,7 +281,18 @@ public final class ConfigLoader {
                                 (Duration) v.get(Option.RETENTION_5M),
                                 RetentionPolicy.Tier.ONE_HOUR,
                                 (Duration) v.get(Option.RETENTION_1H)),
-                        Option.castOverrides(v.get(Option.TENANT_RETENTION))));
+                        Option.castOverrides(v.get(Option.TENANT_RETENTION))),
+                new SextantConfig.ObjectStore(
+                        (String) v.get(Option.OBJECT_STORE_TYPE),
+                        (String) v.get(Option.OBJECT_STORE_LOCAL_DIR),
+                        (String) v.get(Option.OBJECT_STORE_S3_ENDPOINT),
+                        (String) v.get(Option.OBJECT_STORE_S3_REGION),
+                        (String) v.get(Option.OBJECT_STORE_S3_BUCKET),
+                        (String) v.get(Option.OBJECT_STORE_S3_PREFIX),
+                        (Boolean) v.get(Option.OBJECT_STORE_S3_PATH_STYLE),
+                        (String) v.get(Option.OBJECT_STORE_S3_ACCESS_KEY),
+                        (String) v.get(Option.OBJECT_STORE_S3_SECRET_KEY),
+                        (Long) v.get(Option.OBJECT_STORE_CACHE_MAX_SIZE)));
     }
 
     @SuppressWarnings("unchecked")

@@ -135,6 +135,77 @@ enum Option {
             ByteSizes.format(Defaults.STORE.headMaxBytes()),
             "When the head's estimated memory exceeds this, it is cut into warm blocks early, up to the"
                     + " out-of-order window."),
+    OBJECT_STORE_TYPE(
+            "object-store.type",
+            "--object-store.type",
+            "TYPE",
+            Kind.TEXT,
+            "local",
+            "Where the cold tier's rollup blocks live: local (a directory) or s3 (any S3-compatible service)."),
+    OBJECT_STORE_LOCAL_DIR(
+            "object-store.local.dir",
+            "--object-store.local.dir",
+            "DIR",
+            Kind.TEXT,
+            "",
+            "With object-store.type local, the directory; empty for objects/ below the data directory."),
+    OBJECT_STORE_S3_ENDPOINT(
+            "object-store.s3.endpoint",
+            "--object-store.s3.endpoint",
+            "URL",
+            Kind.TEXT,
+            "",
+            "The S3-compatible service's URL (MinIO, Ceph, R2, ...); empty for AWS S3 in the region."),
+    OBJECT_STORE_S3_REGION(
+            "object-store.s3.region",
+            "--object-store.s3.region",
+            "REGION",
+            Kind.TEXT,
+            "us-east-1",
+            "The signing region."),
+    OBJECT_STORE_S3_BUCKET(
+            "object-store.s3.bucket",
+            "--object-store.s3.bucket",
+            "BUCKET",
+            Kind.TEXT,
+            "",
+            "An existing bucket (required with object-store.type s3)."),
+    OBJECT_STORE_S3_PREFIX(
+            "object-store.s3.prefix",
+            "--object-store.s3.prefix",
+            "PREFIX",
+            Kind.TEXT,
+            "",
+            "Prepended to every key, so that deployments can share a bucket."),
+    OBJECT_STORE_S3_PATH_STYLE(
+            "object-store.s3.path-style",
+            "--object-store.s3.path-style",
+            "BOOL",
+            Kind.BOOL,
+            "true",
+            "Address buckets as endpoint/bucket (MinIO and most servers) rather than bucket.endpoint."),
+    OBJECT_STORE_S3_ACCESS_KEY(
+            "object-store.s3.access-key",
+            "--object-store.s3.access-key",
+            "KEY",
+            Kind.TEXT,
+            "",
+            "Static credentials with the secret key; empty for the AWS SDK's default chain (environment,"
+                    + " profile, instance role)."),
+    OBJECT_STORE_S3_SECRET_KEY(
+            "object-store.s3.secret-key",
+            "--object-store.s3.secret-key",
+            "SECRET",
+            Kind.SECRET,
+            "",
+            "The access key's secret; never printed (prefer AWS_SECRET_ACCESS_KEY in the environment)."),
+    OBJECT_STORE_CACHE_MAX_SIZE(
+            "object-store.cache.max-size",
+            "--object-store.cache.max-size",
+            "SIZE",
+            Kind.SIZE,
+            "1GiB",
+            "Local read cache of cold blocks (cache/ below the data directory)."),
     MAX_BODY_SIZE(
             "ingest.max-body-size",
             "--max-body-size",
@@ -244,7 +315,10 @@ enum Option {
         SYNC_POLICY,
         LOG_LEVEL,
         FEATURES,
-        TENANT_RETENTION
+        TENANT_RETENTION,
+        TEXT,
+        BOOL,
+        SECRET
     }
 
     static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
@@ -331,6 +405,13 @@ enum Option {
                 };
             case FEATURES -> QueryFeature.parse(s);
             case TENANT_RETENTION -> RetentionPolicy.parseOverrides(s);
+            case TEXT, SECRET -> s;
+            case BOOL ->
+                switch (s.toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException("expected true or false");
+                };
             case LOG_LEVEL -> {
                 String level = s.toLowerCase(Locale.ROOT);
                 if (!LOG_LEVELS.contains(level)) {
@@ -350,6 +431,7 @@ enum Option {
             case PATH -> value.toString();
             case FEATURES -> QueryFeature.format(castFeatures(value));
             case TENANT_RETENTION -> RetentionPolicy.formatOverrides(castOverrides(value));
+            case SECRET -> ((String) value).isEmpty() ? "" : "<hidden>";
             default -> value;
         };
     }

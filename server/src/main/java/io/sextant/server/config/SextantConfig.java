@@ -7,6 +7,10 @@ import io.sextant.promql.eval.EngineOptions;
 import io.sextant.promql.parser.ParserOptions;
 import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.head.StoreOptions;
+import io.sextant.storage.object.ObjectStoreConfig;
+import io.sextant.storage.object.S3Settings;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
@@ -18,7 +22,8 @@ public record SextantConfig(
         Query query,
         Duration selfScrapeInterval,
         String logLevel,
-        RetentionPolicy retention) {
+        RetentionPolicy retention,
+        ObjectStore objectStore) {
     public SextantConfig {
         requireNonNull(http, "http is null");
         requireNonNull(query, "query is null");
@@ -27,6 +32,72 @@ public record SextantConfig(
         requireNonNull(selfScrapeInterval, "selfScrapeInterval is null");
         requireNonNull(logLevel, "logLevel is null");
         requireNonNull(retention, "retention is null");
+        requireNonNull(objectStore, "objectStore is null");
+    }
+
+    /**
+     * Where the cold tier keeps its rollup blocks, as configured ({@code object-store.*}). Checked when the server
+     * starts ({@link #toConfig}), so that each setting can be given on its own.
+     *
+     * @param type {@code local} or {@code s3}
+     * @param localDir with {@code local}, the directory; empty for {@code objects/} below the data directory
+     * @param s3Endpoint empty for AWS S3's own endpoint in the region
+     * @param s3AccessKey empty, with an empty secret, for the AWS SDK's default credential chain
+     * @param cacheMaxBytes the local read cache ({@code cache/} below the data directory)
+     */
+    public record ObjectStore(
+            String type,
+            String localDir,
+            String s3Endpoint,
+            String s3Region,
+            String s3Bucket,
+            String s3Prefix,
+            boolean s3PathStyle,
+            String s3AccessKey,
+            String s3SecretKey,
+            long cacheMaxBytes) {
+        public ObjectStore {
+            requireNonNull(type, "type is null");
+            requireNonNull(localDir, "localDir is null");
+            requireNonNull(s3Endpoint, "s3Endpoint is null");
+            requireNonNull(s3Region, "s3Region is null");
+            requireNonNull(s3Bucket, "s3Bucket is null");
+            requireNonNull(s3Prefix, "s3Prefix is null");
+            requireNonNull(s3AccessKey, "s3AccessKey is null");
+            requireNonNull(s3SecretKey, "s3SecretKey is null");
+        }
+
+        /**
+         * The store's configuration below {@code dataDir}.
+         *
+         * @throws io.sextant.storage.SextantException naming the {@code object-store.*} key at fault
+         */
+        public ObjectStoreConfig toConfig(Path dataDir) {
+            ObjectStoreConfig c =
+                    switch (ObjectStoreConfig.Type.parse(type)) {
+                        case LOCAL ->
+                            ObjectStoreConfig.local(
+                                    localDir.isEmpty() ? dataDir.resolve("objects") : Path.of(localDir));
+                        case S3 ->
+                            ObjectStoreConfig.s3(new S3Settings(
+                                    s3Endpoint.isEmpty() ? null : URI.create(s3Endpoint),
+                                    s3Region,
+                                    s3Bucket.isEmpty() ? null : s3Bucket,
+                                    s3Prefix,
+                                    s3PathStyle,
+                                    s3AccessKey.isEmpty() ? null : s3AccessKey,
+                                    s3SecretKey.isEmpty() ? null : s3SecretKey));
+                    };
+            return c.withCache(dataDir.resolve("cache"), cacheMaxBytes);
+        }
+
+        @Override
+        public String toString() {
+            return "ObjectStore[type=" + type + ", localDir=" + localDir + ", s3Endpoint=" + s3Endpoint + ", s3Region="
+                    + s3Region + ", s3Bucket=" + s3Bucket + ", s3Prefix=" + s3Prefix + ", s3PathStyle=" + s3PathStyle
+                    + ", s3AccessKey=" + s3AccessKey + ", s3SecretKey=" + (s3SecretKey.isEmpty() ? "" : "<hidden>")
+                    + ", cacheMaxBytes=" + cacheMaxBytes + "]";
+        }
     }
 
     /** The HTTP listener. */

@@ -39,6 +39,16 @@ class ConfigLoaderTest {
             Map.entry(Option.RETENTION_5M, "180d"),
             Map.entry(Option.RETENTION_1H, "2y"),
             Map.entry(Option.TENANT_RETENTION, "acme:raw=7d,1h=2y;beta:5m=30d"),
+            Map.entry(Option.OBJECT_STORE_TYPE, "s3"),
+            Map.entry(Option.OBJECT_STORE_LOCAL_DIR, "/srv/objects"),
+            Map.entry(Option.OBJECT_STORE_S3_ENDPOINT, "http://127.0.0.1:9000"),
+            Map.entry(Option.OBJECT_STORE_S3_REGION, "eu-west-1"),
+            Map.entry(Option.OBJECT_STORE_S3_BUCKET, "metrics"),
+            Map.entry(Option.OBJECT_STORE_S3_PREFIX, "sextant/prod"),
+            Map.entry(Option.OBJECT_STORE_S3_PATH_STYLE, "false"),
+            Map.entry(Option.OBJECT_STORE_S3_ACCESS_KEY, "AKIAEXAMPLE"),
+            Map.entry(Option.OBJECT_STORE_S3_SECRET_KEY, "wJalrXUtnFEMI"),
+            Map.entry(Option.OBJECT_STORE_CACHE_MAX_SIZE, "8GiB"),
             Map.entry(Option.MAX_FUTURE, "5m"),
             Map.entry(Option.CHECKPOINT_WAL_SIZE, "512MiB"),
             Map.entry(Option.MAX_EXEMPLARS_PER_TENANT, "0"),
@@ -119,6 +129,32 @@ class ConfigLoaderTest {
                     .isEqualTo(byFlagEquals)
                     .isEqualTo(byKey);
         }
+    }
+
+    @Test
+    void objectStoreSettingsAreCheckedWithTheKeyAtFaultAndTheSecretIsNeverPrinted() throws Exception {
+        Path data = Path.of("/var/lib/sextant");
+        assertThat(run().objectStore().toConfig(data).localDir()).isEqualTo(data.resolve("objects"));
+        assertThat(run().objectStore().toConfig(data).cacheDir()).isEqualTo(data.resolve("cache"));
+        SextantConfig noBucket = run("--object-store.type", "s3");
+        assertThatThrownBy(() -> noBucket.objectStore().toConfig(data)).hasMessageContaining("object-store.s3.bucket");
+        assertThatThrownBy(() -> run("--object-store.type", "gcs").objectStore().toConfig(data))
+                .hasMessageContaining("object-store.type");
+        SextantConfig s3 = run(
+                "--object-store.type", "s3",
+                "--object-store.s3.bucket", "metrics",
+                "--object-store.s3.endpoint", "http://127.0.0.1:9000",
+                "--object-store.s3.access-key", "AKIAEXAMPLE",
+                "--object-store.s3.secret-key", "wJalrXUtnFEMI");
+        assertThat(s3.objectStore().toConfig(data).s3().bucket()).isEqualTo("metrics");
+        assertThat(s3.objectStore().toConfig(data).s3().secretKey()).isEqualTo("wJalrXUtnFEMI");
+        assertThat(s3.toString()).doesNotContain("wJalrXUtnFEMI");
+        ConfigLoader.Command printed =
+                ConfigLoader.parse(List.of("--object-store.s3.secret-key", "wJalrXUtnFEMI", "--print-config"));
+        assertThat(((ConfigLoader.PrintConfig) printed).yaml())
+                .doesNotContain("wJalrXUtnFEMI")
+                .contains("secret-key: <hidden>");
+        assertThatThrownBy(() -> run("--object-store.s3.path-style", "yes")).hasMessageContaining("path-style");
     }
 
     @Test
