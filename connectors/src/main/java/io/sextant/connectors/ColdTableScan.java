@@ -50,18 +50,6 @@ public final class ColdTableScan extends TierTableScan implements RollupSource {
     }
 
     @Override
-    public ColdTableScan withMatchers(List<Matcher> more) {
-        return new ColdTableScan(
-                getCluster(),
-                getTraitSet(),
-                origin(),
-                HotTableScan.concat(matchers(), more),
-                range(),
-                store,
-                resolutionMs);
-    }
-
-    @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new ColdTableScan(getCluster(), traitSet, origin(), matchers(), range(), store, resolutionMs);
     }

@@ -56,18 +56,6 @@ public final class HotTableScan extends TierTableScan implements SeriesSource {
     }
 
     @Override
-    public HotTableScan withMatchers(List<Matcher> more) {
-        return new HotTableScan(
-                getCluster(), getTraitSet(), origin(), concat(matchers(), more), range(), store, generation);
-    }
-
-    static List<Matcher> concat(List<Matcher> a, List<Matcher> b) {
-        List<Matcher> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
-
-    @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new HotTableScan(getCluster(), traitSet, origin(), matchers(), range(), store, generation);
     }

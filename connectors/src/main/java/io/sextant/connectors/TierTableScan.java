@@ -63,9 +63,6 @@ public abstract class TierTableScan extends TableScan implements SextantRel {
         return range;
     }
 
-    /** This scan with {@code more} matchers pushed into it. */
-    public abstract TierTableScan withMatchers(List<Matcher> more);
-
     /** {@code [from, to]} within this scan's range, empty when they do not meet. */
     TimeRange clip(long from, long to) {
         return range.intersect(new TimeRange(from, to));

@@ -39,12 +39,6 @@ public final class WarmTableScan extends TierTableScan implements SeriesSource {
     }
 
     @Override
-    public WarmTableScan withMatchers(List<Matcher> more) {
-        return new WarmTableScan(
-                getCluster(), getTraitSet(), origin(), HotTableScan.concat(matchers(), more), range(), store);
-    }
-
-    @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new WarmTableScan(getCluster(), traitSet, origin(), matchers(), range(), store);
     }
