@@ -24,7 +24,6 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
@@ -278,24 +277,7 @@ public final class BlockWriter {
         public void write(SeriesRow r) {
             out.startMessage();
             intField(BlockFormat.REF, 0, r.ref);
-            out.startField(BlockFormat.LABELS, 1);
-            out.startGroup();
-            if (r.labels.size() > 0) {
-                out.startField("key_value", 0);
-                for (int i = 0; i < r.labels.size(); i++) {
-                    out.startGroup();
-                    out.startField("key", 0);
-                    out.addBinary(Binary.fromString(r.labels.name(i)));
-                    out.endField("key", 0);
-                    out.startField("value", 1);
-                    out.addBinary(Binary.fromString(r.labels.value(i)));
-                    out.endField("value", 1);
-                    out.endGroup();
-                }
-                out.endField("key_value", 0);
-            }
-            out.endGroup();
-            out.endField(BlockFormat.LABELS, 1);
+            ParquetLabels.write(out, BlockFormat.LABELS, 1, r.labels);
             intField(BlockFormat.DECIMALS, 2, r.params.decimals());
             longField(BlockFormat.GCD, 3, r.params.gcd());
             longField(BlockFormat.FIRST_MANTISSA, 4, r.params.firstMantissa());

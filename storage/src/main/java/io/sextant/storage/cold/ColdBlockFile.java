@@ -3,6 +3,7 @@ package io.sextant.storage.cold;
 import io.sextant.storage.ErrorCode;
 import io.sextant.storage.Labels;
 import io.sextant.storage.SextantException;
+import io.sextant.storage.block.ParquetLabels;
 import io.sextant.storage.rollup.RollupSeries;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
@@ -320,24 +320,7 @@ final class ColdBlockFile {
         public void write(LabeledRollup r) {
             RollupSeries s = r.rollup();
             out.startMessage();
-            out.startField(ColdFormat.LABELS, 0);
-            out.startGroup();
-            if (r.labels().size() > 0) {
-                out.startField("key_value", 0);
-                for (int i = 0; i < r.labels().size(); i++) {
-                    out.startGroup();
-                    out.startField("key", 0);
-                    out.addBinary(Binary.fromString(r.labels().name(i)));
-                    out.endField("key", 0);
-                    out.startField("value", 1);
-                    out.addBinary(Binary.fromString(r.labels().value(i)));
-                    out.endField("value", 1);
-                    out.endGroup();
-                }
-                out.endField("key_value", 0);
-            }
-            out.endGroup();
-            out.endField(ColdFormat.LABELS, 0);
+            ParquetLabels.write(out, ColdFormat.LABELS, 0, r.labels());
             int f = 1;
             longs(ColdFormat.ENDS, f++, s.ends(), s.size());
             int[] counts = s.counts();

@@ -1,6 +1,6 @@
 package io.sextant.storage.cold;
 
-import org.apache.parquet.schema.LogicalTypeAnnotation;
+import io.sextant.storage.block.ParquetLabels;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
@@ -35,17 +35,7 @@ final class ColdFormat {
     };
 
     static final MessageType SCHEMA = Types.buildMessage()
-            .requiredGroup()
-            .as(LogicalTypeAnnotation.mapType())
-            .addField(Types.repeatedGroup()
-                    .addField(Types.required(PrimitiveTypeName.BINARY)
-                            .as(LogicalTypeAnnotation.stringType())
-                            .named("key"))
-                    .addField(Types.required(PrimitiveTypeName.BINARY)
-                            .as(LogicalTypeAnnotation.stringType())
-                            .named("value"))
-                    .named("key_value"))
-            .named(LABELS)
+            .addField(ParquetLabels.mapType(LABELS))
             .repeated(PrimitiveTypeName.INT64)
             .named(ENDS)
             .repeated(PrimitiveTypeName.INT32)
