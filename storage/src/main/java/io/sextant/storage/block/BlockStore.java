@@ -347,6 +347,9 @@ public final class BlockStore implements AutoCloseable {
 
     @Override
     public void close() {
+        for (TenantBlocks tb : tenants.values()) {
+            tb.blocks.forEach(Block::closeReaders);
+        }
         tenants.clear();
     }
 
