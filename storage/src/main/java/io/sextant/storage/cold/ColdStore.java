@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -64,7 +65,9 @@ public final class ColdStore implements RollupReader, AutoCloseable {
     private final ObjectStore store;
     private final ColdOptions options;
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
-    private final Map<String, List<LabeledRollup>> decoded;
+    /** Series tables of recently read blocks, by object key: what matching needs, a small part of a block. */
+    private final Map<String, List<Labels>> seriesTables;
+
     private final Telemetry.Counter built;
     private final Telemetry.Counter failures;
     private final Telemetry.Counter uploadedBytes;
@@ -74,9 +77,9 @@ public final class ColdStore implements RollupReader, AutoCloseable {
         this.store = requireNonNull(store, "store is null");
         this.options = requireNonNull(options, "options is null");
         int capacity = options.cachedBlocks();
-        this.decoded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        this.seriesTables = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<LabeledRollup>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, List<Labels>> eldest) {
                 return size() > capacity;
             }
         });
@@ -268,7 +271,7 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     private void deleteBlock(String tenant, ColdBlockMeta b) {
         String key = key(tenant, b.resolutionMs(), b.id());
-        decoded.remove(key);
+        seriesTables.remove(key);
         try {
             store.delete(key);
         } catch (SextantException e) {
@@ -380,11 +383,8 @@ public final class ColdStore implements RollupReader, AutoCloseable {
             if (b.windowStart() > to || b.windowEnd() <= from) {
                 continue;
             }
-            for (LabeledRollup r : decode(tenant, b)) {
-                if (matches(r.labels(), matchers)) {
-                    bySeries.computeIfAbsent(r.labels(), l -> new ArrayList<>(2))
-                            .add(r.rollup());
-                }
+            for (LabeledRollup r : read(tenant, b, matchers)) {
+                bySeries.computeIfAbsent(r.labels(), l -> new ArrayList<>(2)).add(r.rollup());
             }
         }
         List<LabeledRollup> out = new ArrayList<>(bySeries.size());
@@ -401,28 +401,57 @@ public final class ColdStore implements RollupReader, AutoCloseable {
         return true;
     }
 
-    private List<LabeledRollup> decode(String tenant, ColdBlockMeta b) {
+    /**
+     * The rollups of block {@code b}'s series that match. The block's series table comes from the cache when it
+     * can, so a query that matches none of a block's series neither downloads nor decodes it; otherwise only the
+     * matching series' buckets are decoded.
+     */
+    private List<LabeledRollup> read(String tenant, ColdBlockMeta b, List<Matcher> matchers) {
         String key = key(tenant, b.resolutionMs(), b.id());
-        List<LabeledRollup> cached = decoded.get(key);
-        if (cached != null) {
-            return cached;
+        Path file = null;
+        try {
+            List<Labels> table = seriesTables.get(key);
+            if (table == null) {
+                file = download(key);
+                table = ColdBlockFile.readLabels(file);
+                seriesTables.put(key, table);
+            }
+            BitSet rows = new BitSet(table.size());
+            for (int i = 0; i < table.size(); i++) {
+                if (matches(table.get(i), matchers)) {
+                    rows.set(i);
+                }
+            }
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            if (file == null) {
+                file = download(key);
+            }
+            return ColdBlockFile.read(file, b.resolutionMs(), table, rows);
+        } finally {
+            if (file != null) {
+                deleteQuietly(file);
+            }
         }
+    }
+
+    private Path download(String key) {
         Path file = null;
         try {
             file = Files.createTempFile(options.scratchDir(), "read-", ".parquet");
             if (!store.download(key, file)) {
                 throw new SextantException(ErrorCode.INTERNAL, "rollup block " + key + " is listed but missing");
             }
-            List<LabeledRollup> rollups = ColdBlockFile.read(file, b.resolutionMs());
-            decoded.put(key, rollups);
-            return rollups;
+            return file;
         } catch (IOException e) {
             throw new SextantException(
                     ErrorCode.INTERNAL, "cannot read rollup block " + key + ": " + e.getMessage(), e);
-        } finally {
+        } catch (RuntimeException e) {
             if (file != null) {
                 deleteQuietly(file);
             }
+            throw e;
         }
     }
 
@@ -436,6 +465,6 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     @Override
     public void close() {
-        decoded.clear();
+        seriesTables.clear();
     }
 }
