@@ -53,6 +53,8 @@ public final class ColdStore implements RollupReader, AutoCloseable {
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int CATALOG_FORMAT = 1;
+    /** Reads that restart because concurrent builds keep replacing blocks give up after this many tries. */
+    private static final int MAX_READ_ATTEMPTS = 5;
 
     /** The catalog object of a tenant. */
     record Catalog(int format, String tenant, long nextId, List<ColdBlockMeta> blocks) {
@@ -378,18 +380,39 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     @Override
     public List<LabeledRollup> select(String tenant, List<Matcher> matchers, long from, long to, long resolutionMs) {
+        for (int attempt = 1; ; attempt++) {
+            List<ColdBlockMeta> blocks = blocks(tenant, resolutionMs);
+            Optional<List<LabeledRollup>> out = select(tenant, blocks, matchers, from, to);
+            if (out.isPresent()) {
+                return out.get();
+            }
+            // A build or retention replaced a block between listing and reading it: read the new catalog's blocks.
+            if (blocks.equals(blocks(tenant, resolutionMs)) || attempt == MAX_READ_ATTEMPTS) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL, "a rollup block of tenant " + tenant + " is listed but missing");
+            }
+        }
+    }
+
+    /** The rollups from {@code blocks}, or empty if one of them is gone. */
+    private Optional<List<LabeledRollup>> select(
+            String tenant, List<ColdBlockMeta> blocks, List<Matcher> matchers, long from, long to) {
         Map<Labels, List<RollupSeries>> bySeries = new TreeMap<>();
-        for (ColdBlockMeta b : blocks(tenant, resolutionMs)) {
+        for (ColdBlockMeta b : blocks) {
             if (b.windowStart() > to || b.windowEnd() <= from) {
                 continue;
             }
-            for (LabeledRollup r : read(tenant, b, matchers)) {
+            Optional<List<LabeledRollup>> rollups = read(tenant, b, matchers);
+            if (rollups.isEmpty()) {
+                return Optional.empty();
+            }
+            for (LabeledRollup r : rollups.get()) {
                 bySeries.computeIfAbsent(r.labels(), l -> new ArrayList<>(2)).add(r.rollup());
             }
         }
         List<LabeledRollup> out = new ArrayList<>(bySeries.size());
         bySeries.forEach((labels, parts) -> out.add(new LabeledRollup(labels, Rollups.concat(parts))));
-        return out;
+        return Optional.of(out);
     }
 
     private static boolean matches(Labels labels, List<Matcher> matchers) {
@@ -406,13 +429,16 @@ public final class ColdStore implements RollupReader, AutoCloseable {
      * can, so a query that matches none of a block's series neither downloads nor decodes it; otherwise only the
      * matching series' buckets are decoded.
      */
-    private List<LabeledRollup> read(String tenant, ColdBlockMeta b, List<Matcher> matchers) {
+    private Optional<List<LabeledRollup>> read(String tenant, ColdBlockMeta b, List<Matcher> matchers) {
         String key = key(tenant, b.resolutionMs(), b.id());
         Path file = null;
         try {
             List<Labels> table = seriesTables.get(key);
             if (table == null) {
                 file = download(key);
+                if (file == null) {
+                    return Optional.empty();
+                }
                 table = ColdBlockFile.readLabels(file);
                 seriesTables.put(key, table);
             }
@@ -423,12 +449,15 @@ public final class ColdStore implements RollupReader, AutoCloseable {
                 }
             }
             if (rows.isEmpty()) {
-                return List.of();
+                return Optional.of(List.of());
             }
             if (file == null) {
                 file = download(key);
+                if (file == null) {
+                    return Optional.empty();
+                }
             }
-            return ColdBlockFile.read(file, b.resolutionMs(), table, rows);
+            return Optional.of(ColdBlockFile.read(file, b.resolutionMs(), table, rows));
         } finally {
             if (file != null) {
                 deleteQuietly(file);
@@ -436,12 +465,14 @@ public final class ColdStore implements RollupReader, AutoCloseable {
         }
     }
 
+    /** A local copy of object {@code key}, or null if there is no such object. */
     private Path download(String key) {
         Path file = null;
         try {
             file = Files.createTempFile(options.scratchDir(), "read-", ".parquet");
             if (!store.download(key, file)) {
-                throw new SextantException(ErrorCode.INTERNAL, "rollup block " + key + " is listed but missing");
+                deleteQuietly(file);
+                return null;
             }
             return file;
         } catch (IOException e) {

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -110,7 +111,12 @@ class ColdStoreTest {
     }
 
     private RollupSeries expected(Labels labels, long resolution) {
-        TreeMap<Long, Double> m = raw.get(labels);
+        return expected(labels, resolution, Long.MIN_VALUE);
+    }
+
+    /** The rollup of the series' raw samples from {@code from} on. */
+    private RollupSeries expected(Labels labels, long resolution, long from) {
+        NavigableMap<Long, Double> m = raw.get(labels).tailMap(from, true);
         long[] t = m.keySet().stream().mapToLong(Long::longValue).toArray();
         double[] v = m.values().stream().mapToDouble(Double::doubleValue).toArray();
         return Rollups.build(new Samples(t, v, t.length), resolution);
@@ -283,9 +289,34 @@ class ColdStoreTest {
         }
     }
 
-    /** Counts downloads, to see which blocks a query reads. */
+    @Test
+    void aBlockDeletedWhileAQueryReadsItIsReadFromTheNewCatalog() {
+        CountingObjectStore objects = new CountingObjectStore(LocalDirObjectStore.open(dir.resolve("objects")));
+        long res = Rollups.FIVE_MINUTES_MS;
+        try (BlockStore warm = BlockStore.open(dir.resolve("blocks"));
+                ColdStore cold = open(objects)) {
+            for (int w = 0; w < 3; w++) {
+                window(warm, w, 40 + w);
+            }
+            cold.build("t", warm);
+            // Retention runs between the query listing the blocks and downloading the first one.
+            objects.beforeDownload = () -> {
+                objects.beforeDownload = () -> {};
+                assertThat(cold.enforceRetention("t", res, BASE + 2 * HOUR)).hasSize(1);
+            };
+            List<LabeledRollup> got = cold.select("t", List.of(), BASE, BASE + 100 * HOUR, res);
+            assertThat(got).extracting(LabeledRollup::labels).containsExactlyElementsOf(raw.keySet());
+            // Window 0's buckets are gone: what is left is the rollup of the samples from window 1's start on.
+            for (LabeledRollup r : got) {
+                assertSameRollup(r.rollup(), expected(r.labels(), res, BASE + 2 * HOUR));
+            }
+        }
+    }
+
+    /** Counts downloads, to see which blocks a query reads, and runs a hook before each. */
     private static final class CountingObjectStore extends ForwardingObjectStore {
         int downloads;
+        Runnable beforeDownload = () -> {};
 
         CountingObjectStore(ObjectStore delegate) {
             super(delegate);
@@ -294,6 +325,7 @@ class ColdStoreTest {
         @Override
         public boolean download(String key, Path target) {
             downloads++;
+            beforeDownload.run();
             return super.download(key, target);
         }
     }
