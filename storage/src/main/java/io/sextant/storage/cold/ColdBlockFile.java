@@ -22,10 +22,12 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
@@ -39,6 +41,11 @@ import org.apache.parquet.schema.MessageType;
  */
 final class ColdBlockFile {
     private static final int ZSTD_LEVEL = 9;
+    /**
+     * Series per page at most. A query reading a few series decompresses and skips through whole pages, and the
+     * small columns (ends, counts, times) would otherwise fit a whole block in one page.
+     */
+    private static final int PAGE_ROWS = 100;
 
     private ColdBlockFile() {}
 
@@ -63,6 +70,7 @@ final class ColdBlockFile {
                         .withCompressionCodec(CompressionCodecName.ZSTD)
                         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                        .withPageRowCountLimit(PAGE_ROWS)
                         .withDictionaryEncoding(false)
                         .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.key", true)
                         .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.value", true);
@@ -131,25 +139,51 @@ final class ColdBlockFile {
 
     /**
      * The buckets at {@code resolutionMs} of the series at the {@code rows} of the block (file order), labelled
-     * from {@code labels} ({@link #readLabels}); the other series' values are skipped, not materialized.
+     * from {@code labels} ({@link #readLabels}). Only the pages holding those rows are decompressed (the writer's
+     * offset index says where each page's rows start), and the other rows on them are skipped.
      */
     static List<LabeledRollup> read(Path file, long resolutionMs, List<Labels> labels, BitSet rows) {
         List<LabeledRollup> out = new ArrayList<>(rows.cardinality());
-        int[] row = {0};
-        forEachRowGroup(file, ColdFormat.BUCKETS_ONLY, (store, count) -> {
-            BucketColumns c = new BucketColumns(store);
-            for (long i = 0; i < count; i++, row[0]++) {
-                if (rows.get(row[0])) {
-                    out.add(new LabeledRollup(labels.get(row[0]), c.next(resolutionMs)));
-                } else {
-                    c.skip();
+        ParquetReadOptions options =
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file), options)) {
+            String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+            r.setRequestedSchema(ColdFormat.BUCKETS_ONLY);
+            long first = 0;
+            List<BlockMetaData> groups = r.getRowGroups();
+            for (int g = 0; g < groups.size(); g++) {
+                long count = groups.get(g).getRowCount();
+                RowRanges.Builder selected = RowRanges.builder();
+                int matched = 0;
+                for (int row = rows.nextSetBit((int) first);
+                        row >= 0 && row < first + count;
+                        row = rows.nextSetBit(row + 1)) {
+                    selected.addSelectedRow(row - first);
+                    matched++;
                 }
+                if (matched > 0) {
+                    PageReadStore pages = r.readFilteredRowGroup(g, selected.build());
+                    BucketColumns c = new BucketColumns(new ColumnReadStoreImpl(
+                            pages,
+                            new DummyRecordConverter(ColdFormat.BUCKETS_ONLY).getRootConverter(),
+                            ColdFormat.BUCKETS_ONLY,
+                            createdBy));
+                    for (int row = rows.nextSetBit((int) first);
+                            row >= 0 && row < first + count;
+                            row = rows.nextSetBit(row + 1)) {
+                        out.add(new LabeledRollup(labels.get(row), c.next(resolutionMs)));
+                    }
+                }
+                first += count;
             }
-        });
-        if (row[0] != labels.size()) {
+            if (first != labels.size()) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL,
+                        "rollup block " + file + " has " + first + " series, its label table " + labels.size());
+            }
+        } catch (IOException | RuntimeException e) {
             throw new SextantException(
-                    ErrorCode.INTERNAL,
-                    "rollup block " + file + " has " + row[0] + " series, its label table " + labels.size());
+                    ErrorCode.INTERNAL, "cannot read rollup block " + file + ": " + e.getMessage(), e);
         }
         return out;
     }
@@ -180,31 +214,17 @@ final class ColdBlockFile {
     /** A column reader that knows how many values are left in its row group. */
     private static final class Col {
         final ColumnReader r;
-        final int maxDefinitionLevel;
         long left;
 
         Col(ColumnReadStoreImpl store, String... path) {
             ColumnDescriptor d = ColdFormat.SCHEMA.getColumnDescription(path);
             this.r = store.getColumnReader(d);
-            this.maxDefinitionLevel = d.getMaxDefinitionLevel();
             this.left = r.getTotalValueCount();
         }
 
         void consume() {
             r.consume();
             left--;
-        }
-
-        /** Passes over the current row's values without decoding them into a row. */
-        void skipRow() {
-            boolean first = true;
-            while (left > 0 && (first || r.getCurrentRepetitionLevel() > 0)) {
-                if (r.getCurrentDefinitionLevel() == maxDefinitionLevel) {
-                    r.skip();
-                }
-                consume();
-                first = false;
-            }
         }
     }
 
@@ -244,7 +264,6 @@ final class ColdBlockFile {
         private final Col lastTimes;
         private final Col resetCounts;
         private final Col extreme;
-        private final Col[] all;
 
         BucketColumns(ColumnReadStoreImpl store) {
             ends = new Col(store, ColdFormat.ENDS);
@@ -256,15 +275,6 @@ final class ColdBlockFile {
             lastTimes = new Col(store, ColdFormat.LAST_TIMES);
             resetCounts = new Col(store, ColdFormat.RESET_COUNTS);
             extreme = new Col(store, ColdFormat.EXTREME);
-            List<Col> cols = new ArrayList<>(List.of(ends, counts, firstTimes, lastTimes, resetCounts, extreme));
-            cols.addAll(List.of(doubles));
-            all = cols.toArray(Col[]::new);
-        }
-
-        void skip() {
-            for (Col c : all) {
-                c.skipRow();
-            }
         }
 
         RollupSeries next(long resolutionMs) {
