@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -21,10 +22,12 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
@@ -38,6 +41,11 @@ import org.apache.parquet.schema.MessageType;
  */
 final class ColdBlockFile {
     private static final int ZSTD_LEVEL = 9;
+    /**
+     * Series per page at most. A query reading a few series decompresses and skips through whole pages, and the
+     * small columns (ends, counts, times) would otherwise fit a whole block in one page.
+     */
+    private static final int PAGE_ROWS = 100;
 
     private ColdBlockFile() {}
 
@@ -62,6 +70,7 @@ final class ColdBlockFile {
                         .withCompressionCodec(CompressionCodecName.ZSTD)
                         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                        .withPageRowCountLimit(PAGE_ROWS)
                         .withDictionaryEncoding(false)
                         .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.key", true)
                         .withDictionaryEncoding(ColdFormat.LABELS + ".key_value.value", true);
@@ -113,22 +122,64 @@ final class ColdBlockFile {
         }
     }
 
-    /** The block's series in file order, each with its buckets at {@code resolutionMs}. */
-    static List<LabeledRollup> read(Path file, long resolutionMs) {
+    /**
+     * The labels of the block's series in file order. Only the label columns are read, so a reader can keep this
+     * for many blocks and decode buckets only for the series a query matches.
+     */
+    static List<Labels> readLabels(Path file) {
+        List<Labels> out = new ArrayList<>();
+        forEachRowGroup(file, ColdFormat.LABELS_ONLY, (store, rows) -> {
+            LabelColumns c = new LabelColumns(store);
+            for (long row = 0; row < rows; row++) {
+                out.add(c.next());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The buckets at {@code resolutionMs} of the series at the {@code rows} of the block (file order), labelled
+     * from {@code labels} ({@link #readLabels}). Only the pages holding those rows are decompressed (the writer's
+     * offset index says where each page's rows start), and the other rows on them are skipped.
+     */
+    static List<LabeledRollup> read(Path file, long resolutionMs, List<Labels> labels, BitSet rows) {
+        List<LabeledRollup> out = new ArrayList<>(rows.cardinality());
         ParquetReadOptions options =
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-        List<LabeledRollup> out = new ArrayList<>();
         try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file), options)) {
-            MessageType schema = r.getFooter().getFileMetaData().getSchema();
             String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
-            PageReadStore pages;
-            while ((pages = r.readNextRowGroup()) != null) {
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(
-                        pages, new DummyRecordConverter(schema).getRootConverter(), schema, createdBy);
-                Columns c = new Columns(store, schema);
-                for (long row = 0; row < pages.getRowCount(); row++) {
-                    out.add(c.next(resolutionMs));
+            r.setRequestedSchema(ColdFormat.BUCKETS_ONLY);
+            long first = 0;
+            List<BlockMetaData> groups = r.getRowGroups();
+            for (int g = 0; g < groups.size(); g++) {
+                long count = groups.get(g).getRowCount();
+                RowRanges.Builder selected = RowRanges.builder();
+                int matched = 0;
+                for (int row = rows.nextSetBit((int) first);
+                        row >= 0 && row < first + count;
+                        row = rows.nextSetBit(row + 1)) {
+                    selected.addSelectedRow(row - first);
+                    matched++;
                 }
+                if (matched > 0) {
+                    PageReadStore pages = r.readFilteredRowGroup(g, selected.build());
+                    BucketColumns c = new BucketColumns(new ColumnReadStoreImpl(
+                            pages,
+                            new DummyRecordConverter(ColdFormat.BUCKETS_ONLY).getRootConverter(),
+                            ColdFormat.BUCKETS_ONLY,
+                            createdBy));
+                    for (int row = rows.nextSetBit((int) first);
+                            row >= 0 && row < first + count;
+                            row = rows.nextSetBit(row + 1)) {
+                        out.add(new LabeledRollup(labels.get(row), c.next(resolutionMs)));
+                    }
+                }
+                first += count;
+            }
+            if (first != labels.size()) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL,
+                        "rollup block " + file + " has " + first + " series, its label table " + labels.size());
             }
         } catch (IOException | RuntimeException e) {
             throw new SextantException(
@@ -137,13 +188,37 @@ final class ColdBlockFile {
         return out;
     }
 
+    private interface RowGroupReader {
+        void read(ColumnReadStoreImpl store, long rows);
+    }
+
+    private static void forEachRowGroup(Path file, MessageType projection, RowGroupReader reader) {
+        ParquetReadOptions options =
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file), options)) {
+            String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+            r.setRequestedSchema(projection);
+            PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                reader.read(
+                        new ColumnReadStoreImpl(
+                                pages, new DummyRecordConverter(projection).getRootConverter(), projection, createdBy),
+                        pages.getRowCount());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SextantException(
+                    ErrorCode.INTERNAL, "cannot read rollup block " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A column reader that knows how many values are left in its row group. */
     private static final class Col {
         final ColumnReader r;
         long left;
 
-        Col(ColumnReader r) {
-            this.r = r;
+        Col(ColumnReadStoreImpl store, String... path) {
+            ColumnDescriptor d = ColdFormat.SCHEMA.getColumnDescription(path);
+            this.r = store.getColumnReader(d);
             this.left = r.getTotalValueCount();
         }
 
@@ -153,38 +228,17 @@ final class ColdBlockFile {
         }
     }
 
-    /** The column readers of one row group, read a row (series) at a time. */
-    private static final class Columns {
+    /** The label columns of one row group, read a row (series) at a time. */
+    private static final class LabelColumns {
         private final Col keys;
         private final Col values;
-        private final Col ends;
-        private final Col counts;
-        private final Col[] doubles = new Col[ColdFormat.DOUBLES.length];
-        private final Col firstTimes;
-        private final Col lastTimes;
-        private final Col resetCounts;
-        private final Col extreme;
 
-        Columns(ColumnReadStoreImpl store, MessageType schema) {
-            keys = column(store, schema, ColdFormat.LABELS, "key_value", "key");
-            values = column(store, schema, ColdFormat.LABELS, "key_value", "value");
-            ends = column(store, schema, ColdFormat.ENDS);
-            counts = column(store, schema, ColdFormat.COUNTS);
-            for (int i = 0; i < doubles.length; i++) {
-                doubles[i] = column(store, schema, ColdFormat.DOUBLES[i]);
-            }
-            firstTimes = column(store, schema, ColdFormat.FIRST_TIMES);
-            lastTimes = column(store, schema, ColdFormat.LAST_TIMES);
-            resetCounts = column(store, schema, ColdFormat.RESET_COUNTS);
-            extreme = column(store, schema, ColdFormat.EXTREME);
+        LabelColumns(ColumnReadStoreImpl store) {
+            keys = new Col(store, ColdFormat.LABELS, "key_value", "key");
+            values = new Col(store, ColdFormat.LABELS, "key_value", "value");
         }
 
-        private static Col column(ColumnReadStoreImpl store, MessageType schema, String... path) {
-            ColumnDescriptor d = schema.getColumnDescription(path);
-            return new Col(store.getColumnReader(d));
-        }
-
-        LabeledRollup next(long resolutionMs) {
+        Labels next() {
             Labels.Builder lb = Labels.builder();
             boolean first = true;
             while (keys.left > 0 && (first || keys.r.getCurrentRepetitionLevel() > 0)) {
@@ -197,6 +251,33 @@ final class ColdBlockFile {
                 values.consume();
                 first = false;
             }
+            return lb.build();
+        }
+    }
+
+    /** The bucket columns of one row group, read a row (series) at a time. */
+    private static final class BucketColumns {
+        private final Col ends;
+        private final Col counts;
+        private final Col[] doubles = new Col[ColdFormat.DOUBLES.length];
+        private final Col firstTimes;
+        private final Col lastTimes;
+        private final Col resetCounts;
+        private final Col extreme;
+
+        BucketColumns(ColumnReadStoreImpl store) {
+            ends = new Col(store, ColdFormat.ENDS);
+            counts = new Col(store, ColdFormat.COUNTS);
+            for (int i = 0; i < doubles.length; i++) {
+                doubles[i] = new Col(store, ColdFormat.DOUBLES[i]);
+            }
+            firstTimes = new Col(store, ColdFormat.FIRST_TIMES);
+            lastTimes = new Col(store, ColdFormat.LAST_TIMES);
+            resetCounts = new Col(store, ColdFormat.RESET_COUNTS);
+            extreme = new Col(store, ColdFormat.EXTREME);
+        }
+
+        RollupSeries next(long resolutionMs) {
             long[] e = longs(ends);
             int n = e.length;
             int[] cnt = ints(counts, n);
@@ -217,9 +298,8 @@ final class ColdBlockFile {
             for (int i = 0; i < n; i++) {
                 offsets[i + 1] = offsets[i] + rc[i];
             }
-            RollupSeries s = new RollupSeries(
+            return new RollupSeries(
                     resolutionMs, e, cnt, d[0], d[1], d[2], d[3], d[4], d[5], ft, d[6], lt, d[7], offsets, d[8], ex);
-            return new LabeledRollup(lb.build(), s);
         }
 
         /** Whether the current row has a first value in {@code c} (an empty list is one null entry). */

@@ -68,5 +68,12 @@ final class ColdFormat {
             .named(EXTREME)
             .named("rollup");
 
+    /** The projections a reader asks for: the series table first, the buckets of matching series after. */
+    static final MessageType LABELS_ONLY = new MessageType("rollup", SCHEMA.getType(LABELS));
+
+    static final MessageType BUCKETS_ONLY = new MessageType(
+            "rollup",
+            SCHEMA.getFields().stream().filter(f -> !f.getName().equals(LABELS)).toList());
+
     private ColdFormat() {}
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param resolutions bucket widths in ms, finest first; each a multiple of the finest, which is built from raw
  *     samples (the others are coarsened from it)
  * @param scratchDir local directory for block files being written and read
- * @param cachedBlocks decoded blocks kept in memory for repeated queries
+ * @param cachedBlocks blocks whose series tables (labels only) are kept in memory for repeated queries
  */
 public record ColdOptions(List<Long> resolutions, Path scratchDir, int cachedBlocks) {
     public static final List<Long> DEFAULT_RESOLUTIONS = List.of(300_000L, 3_600_000L);

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,6 +53,8 @@ public final class ColdStore implements RollupReader, AutoCloseable {
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int CATALOG_FORMAT = 1;
+    /** Reads that restart because concurrent builds keep replacing blocks give up after this many tries. */
+    private static final int MAX_READ_ATTEMPTS = 5;
 
     /** The catalog object of a tenant. */
     record Catalog(int format, String tenant, long nextId, List<ColdBlockMeta> blocks) {
@@ -64,7 +67,9 @@ public final class ColdStore implements RollupReader, AutoCloseable {
     private final ObjectStore store;
     private final ColdOptions options;
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
-    private final Map<String, List<LabeledRollup>> decoded;
+    /** Series tables of recently read blocks, by object key: what matching needs, a small part of a block. */
+    private final Map<String, List<Labels>> seriesTables;
+
     private final Telemetry.Counter built;
     private final Telemetry.Counter failures;
     private final Telemetry.Counter uploadedBytes;
@@ -74,9 +79,9 @@ public final class ColdStore implements RollupReader, AutoCloseable {
         this.store = requireNonNull(store, "store is null");
         this.options = requireNonNull(options, "options is null");
         int capacity = options.cachedBlocks();
-        this.decoded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        this.seriesTables = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<LabeledRollup>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, List<Labels>> eldest) {
                 return size() > capacity;
             }
         });
@@ -268,7 +273,7 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     private void deleteBlock(String tenant, ColdBlockMeta b) {
         String key = key(tenant, b.resolutionMs(), b.id());
-        decoded.remove(key);
+        seriesTables.remove(key);
         try {
             store.delete(key);
         } catch (SextantException e) {
@@ -375,21 +380,39 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     @Override
     public List<LabeledRollup> select(String tenant, List<Matcher> matchers, long from, long to, long resolutionMs) {
+        for (int attempt = 1; ; attempt++) {
+            List<ColdBlockMeta> blocks = blocks(tenant, resolutionMs);
+            Optional<List<LabeledRollup>> out = select(tenant, blocks, matchers, from, to);
+            if (out.isPresent()) {
+                return out.get();
+            }
+            // A build or retention replaced a block between listing and reading it: read the new catalog's blocks.
+            if (blocks.equals(blocks(tenant, resolutionMs)) || attempt == MAX_READ_ATTEMPTS) {
+                throw new SextantException(
+                        ErrorCode.INTERNAL, "a rollup block of tenant " + tenant + " is listed but missing");
+            }
+        }
+    }
+
+    /** The rollups from {@code blocks}, or empty if one of them is gone. */
+    private Optional<List<LabeledRollup>> select(
+            String tenant, List<ColdBlockMeta> blocks, List<Matcher> matchers, long from, long to) {
         Map<Labels, List<RollupSeries>> bySeries = new TreeMap<>();
-        for (ColdBlockMeta b : blocks(tenant, resolutionMs)) {
+        for (ColdBlockMeta b : blocks) {
             if (b.windowStart() > to || b.windowEnd() <= from) {
                 continue;
             }
-            for (LabeledRollup r : decode(tenant, b)) {
-                if (matches(r.labels(), matchers)) {
-                    bySeries.computeIfAbsent(r.labels(), l -> new ArrayList<>(2))
-                            .add(r.rollup());
-                }
+            Optional<List<LabeledRollup>> rollups = read(tenant, b, matchers);
+            if (rollups.isEmpty()) {
+                return Optional.empty();
+            }
+            for (LabeledRollup r : rollups.get()) {
+                bySeries.computeIfAbsent(r.labels(), l -> new ArrayList<>(2)).add(r.rollup());
             }
         }
         List<LabeledRollup> out = new ArrayList<>(bySeries.size());
         bySeries.forEach((labels, parts) -> out.add(new LabeledRollup(labels, Rollups.concat(parts))));
-        return out;
+        return Optional.of(out);
     }
 
     private static boolean matches(Labels labels, List<Matcher> matchers) {
@@ -401,28 +424,65 @@ public final class ColdStore implements RollupReader, AutoCloseable {
         return true;
     }
 
-    private List<LabeledRollup> decode(String tenant, ColdBlockMeta b) {
+    /**
+     * The rollups of block {@code b}'s series that match. The block's series table comes from the cache when it
+     * can, so a query that matches none of a block's series neither downloads nor decodes it; otherwise only the
+     * matching series' buckets are decoded.
+     */
+    private Optional<List<LabeledRollup>> read(String tenant, ColdBlockMeta b, List<Matcher> matchers) {
         String key = key(tenant, b.resolutionMs(), b.id());
-        List<LabeledRollup> cached = decoded.get(key);
-        if (cached != null) {
-            return cached;
-        }
         Path file = null;
         try {
-            file = Files.createTempFile(options.scratchDir(), "read-", ".parquet");
-            if (!store.download(key, file)) {
-                throw new SextantException(ErrorCode.INTERNAL, "rollup block " + key + " is listed but missing");
+            List<Labels> table = seriesTables.get(key);
+            if (table == null) {
+                file = download(key);
+                if (file == null) {
+                    return Optional.empty();
+                }
+                table = ColdBlockFile.readLabels(file);
+                seriesTables.put(key, table);
             }
-            List<LabeledRollup> rollups = ColdBlockFile.read(file, b.resolutionMs());
-            decoded.put(key, rollups);
-            return rollups;
-        } catch (IOException e) {
-            throw new SextantException(
-                    ErrorCode.INTERNAL, "cannot read rollup block " + key + ": " + e.getMessage(), e);
+            BitSet rows = new BitSet(table.size());
+            for (int i = 0; i < table.size(); i++) {
+                if (matches(table.get(i), matchers)) {
+                    rows.set(i);
+                }
+            }
+            if (rows.isEmpty()) {
+                return Optional.of(List.of());
+            }
+            if (file == null) {
+                file = download(key);
+                if (file == null) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(ColdBlockFile.read(file, b.resolutionMs(), table, rows));
         } finally {
             if (file != null) {
                 deleteQuietly(file);
             }
+        }
+    }
+
+    /** A local copy of object {@code key}, or null if there is no such object. */
+    private Path download(String key) {
+        Path file = null;
+        try {
+            file = Files.createTempFile(options.scratchDir(), "read-", ".parquet");
+            if (!store.download(key, file)) {
+                deleteQuietly(file);
+                return null;
+            }
+            return file;
+        } catch (IOException e) {
+            throw new SextantException(
+                    ErrorCode.INTERNAL, "cannot read rollup block " + key + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (file != null) {
+                deleteQuietly(file);
+            }
+            throw e;
         }
     }
 
@@ -436,6 +496,6 @@ public final class ColdStore implements RollupReader, AutoCloseable {
 
     @Override
     public void close() {
-        decoded.clear();
+        seriesTables.clear();
     }
 }

@@ -13,6 +13,7 @@ import io.sextant.storage.block.BlockMeta;
 import io.sextant.storage.block.BlockStore;
 import io.sextant.storage.block.BlockWriter;
 import io.sextant.storage.object.FlakyObjectStore;
+import io.sextant.storage.object.ForwardingObjectStore;
 import io.sextant.storage.object.InProcessS3;
 import io.sextant.storage.object.LocalDirObjectStore;
 import io.sextant.storage.object.ObjectInfo;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -64,7 +66,7 @@ class ColdStoreTest {
 
     /**
      * A level-1 (2h) block for window {@code w}: counters with a reset at the window's first sample, gauges of
-     * random magnitude, a NaN, a stale marker; samples every minute on the minute, so one falls exactly on each
+     * random magnitude, a NaN, ±Inf (−Inf on the window's edge), a stale marker; samples every minute on the minute, so one falls exactly on each
      * window edge.
      */
     private BlockMeta window(BlockStore store, int w, long seed) {
@@ -86,6 +88,10 @@ class ColdStoreTest {
                     v = Double.NaN;
                 } else if (s == 10 && t == from + 45 * 60_000) {
                     v = Double.longBitsToDouble(Samples.STALE_NAN_BITS);
+                } else if (s == 9 && t == from + 20 * 60_000) {
+                    v = Double.POSITIVE_INFINITY;
+                } else if (s == 8 && t == from) {
+                    v = Double.NEGATIVE_INFINITY;
                 } else {
                     v = r.nextGaussian() * Math.pow(10, s - 6);
                 }
@@ -105,7 +111,12 @@ class ColdStoreTest {
     }
 
     private RollupSeries expected(Labels labels, long resolution) {
-        TreeMap<Long, Double> m = raw.get(labels);
+        return expected(labels, resolution, Long.MIN_VALUE);
+    }
+
+    /** The rollup of the series' raw samples from {@code from} on. */
+    private RollupSeries expected(Labels labels, long resolution, long from) {
+        NavigableMap<Long, Double> m = raw.get(labels).tailMap(from, true);
         long[] t = m.keySet().stream().mapToLong(Long::longValue).toArray();
         double[] v = m.values().stream().mapToDouble(Double::doubleValue).toArray();
         return Rollups.build(new Samples(t, v, t.length), resolution);
@@ -133,6 +144,8 @@ class ColdStoreTest {
     private static void assertClose(double got, double want) {
         if (Double.isNaN(want)) {
             assertThat(got).isNaN();
+        } else if (Double.isInfinite(want)) {
+            assertThat(got).isEqualTo(want);
         } else {
             assertThat(got).isCloseTo(want, org.assertj.core.data.Offset.offset(Math.abs(want) * 1e-12 + 1e-300));
         }
@@ -233,6 +246,87 @@ class ColdStoreTest {
             // the replaced blocks and the failed upload's orphans are gone: every object is listed
             List<String> keys = objects.list("").stream().map(ObjectInfo::key).toList();
             assertThat(keys).hasSize(1 + 3 * cold.resolutions().size());
+        }
+    }
+
+    @Test
+    void selectiveQueriesDecodeOnlyMatchingSeriesAndSkipBlocksWithoutThem() {
+        CountingObjectStore objects = new CountingObjectStore(LocalDirObjectStore.open(dir.resolve("objects")));
+        try (BlockStore warm = BlockStore.open(dir.resolve("blocks"))) {
+            for (int w = 0; w < 3; w++) {
+                window(warm, w, 30 + w);
+            }
+            try (ColdStore builder = open(objects)) {
+                builder.build("t", warm);
+            }
+        }
+        long res = Rollups.FIVE_MINUTES_MS;
+        try (ColdStore cold = open(objects)) {
+            List<Matcher> some = List.of(Matcher.of(Matcher.Type.REGEX, "i", "1|7|10"));
+            List<LabeledRollup> got = cold.select("t", some, BASE, BASE + 100 * HOUR, res);
+            assertThat(got)
+                    .extracting(r -> r.labels().get("i"))
+                    .as("sorted by labels")
+                    .containsExactly("1", "10", "7");
+            got.forEach(r -> assertSameRollup(r.rollup(), expected(r.labels(), res)));
+            assertThat(objects.downloads).as("one download per block").isEqualTo(3);
+
+            // The series tables are cached: a query matching nothing touches no block, another reads only buckets.
+            assertThat(cold.select("t", List.of(Matcher.equal("__name__", "nope")), BASE, BASE + 100 * HOUR, res))
+                    .isEmpty();
+            assertThat(objects.downloads).isEqualTo(3);
+            List<LabeledRollup> one =
+                    cold.select("t", List.of(Matcher.equal("i", "9")), BASE + 2 * HOUR, BASE + 3 * HOUR, res);
+            assertThat(objects.downloads).as("only the block of the range").isEqualTo(4);
+            assertThat(one).hasSize(1);
+            RollupSeries all = expected(one.get(0).labels(), res);
+            RollupSeries window1 = one.get(0).rollup();
+            // Window 1's block: its buckets end in [start, end], the first holding only the sample at its start.
+            assertThat(window1.ends()[0]).isEqualTo(BASE + 2 * HOUR);
+            assertThat(window1.ends()[window1.size() - 1]).isEqualTo(BASE + 4 * HOUR);
+            int at = all.firstEndingAfter(BASE + 2 * HOUR);
+            assertThat(window1.maxs()[5]).isEqualTo(all.maxs()[at + 4]);
+        }
+    }
+
+    @Test
+    void aBlockDeletedWhileAQueryReadsItIsReadFromTheNewCatalog() {
+        CountingObjectStore objects = new CountingObjectStore(LocalDirObjectStore.open(dir.resolve("objects")));
+        long res = Rollups.FIVE_MINUTES_MS;
+        try (BlockStore warm = BlockStore.open(dir.resolve("blocks"));
+                ColdStore cold = open(objects)) {
+            for (int w = 0; w < 3; w++) {
+                window(warm, w, 40 + w);
+            }
+            cold.build("t", warm);
+            // Retention runs between the query listing the blocks and downloading the first one.
+            objects.beforeDownload = () -> {
+                objects.beforeDownload = () -> {};
+                assertThat(cold.enforceRetention("t", res, BASE + 2 * HOUR)).hasSize(1);
+            };
+            List<LabeledRollup> got = cold.select("t", List.of(), BASE, BASE + 100 * HOUR, res);
+            assertThat(got).extracting(LabeledRollup::labels).containsExactlyElementsOf(raw.keySet());
+            // Window 0's buckets are gone: what is left is the rollup of the samples from window 1's start on.
+            for (LabeledRollup r : got) {
+                assertSameRollup(r.rollup(), expected(r.labels(), res, BASE + 2 * HOUR));
+            }
+        }
+    }
+
+    /** Counts downloads, to see which blocks a query reads, and runs a hook before each. */
+    private static final class CountingObjectStore extends ForwardingObjectStore {
+        int downloads;
+        Runnable beforeDownload = () -> {};
+
+        CountingObjectStore(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean download(String key, Path target) {
+            downloads++;
+            beforeDownload.run();
+            return super.download(key, target);
         }
     }
 

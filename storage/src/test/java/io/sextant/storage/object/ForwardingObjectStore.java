@@ -8,7 +8,7 @@ import java.util.Optional;
 public class ForwardingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
 
-    ForwardingObjectStore(ObjectStore delegate) {
+    public ForwardingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
     }
 
