@@ -153,26 +153,34 @@ final class ColdBlockFile {
             List<BlockMetaData> groups = r.getRowGroups();
             for (int g = 0; g < groups.size(); g++) {
                 long count = groups.get(g).getRowCount();
-                RowRanges.Builder selected = RowRanges.builder();
-                int matched = 0;
-                for (int row = rows.nextSetBit((int) first);
-                        row >= 0 && row < first + count;
-                        row = rows.nextSetBit(row + 1)) {
-                    selected.addSelectedRow(row - first);
-                    matched++;
-                }
-                if (matched > 0) {
-                    PageReadStore pages = r.readFilteredRowGroup(g, selected.build());
+                int end = (int) (first + count);
+                int row = rows.nextSetBit((int) first);
+                while (row >= 0 && row < end) {
+                    // One contiguous span per read: parquet-java's column reader over filtered pages returns the
+                    // unselected rest of a page for the next range when a selection has several (seen with
+                    // 1.18.1), so rows between selected ones closer than a page are read and dropped instead.
+                    int from = row;
+                    int to = row;
+                    for (int next = rows.nextSetBit(to + 1);
+                            next >= 0 && next < end && next - to <= PAGE_ROWS;
+                            next = rows.nextSetBit(to + 1)) {
+                        to = next;
+                    }
+                    RowRanges.Builder span = RowRanges.builder();
+                    span.addSelectedRange(from - first, to - first);
+                    PageReadStore pages = r.readFilteredRowGroup(g, span.build());
                     BucketColumns c = new BucketColumns(new ColumnReadStoreImpl(
                             pages,
                             new DummyRecordConverter(ColdFormat.BUCKETS_ONLY).getRootConverter(),
                             ColdFormat.BUCKETS_ONLY,
                             createdBy));
-                    for (int row = rows.nextSetBit((int) first);
-                            row >= 0 && row < first + count;
-                            row = rows.nextSetBit(row + 1)) {
-                        out.add(new LabeledRollup(labels.get(row), c.next(resolutionMs)));
+                    for (int at = from; at <= to; at++) {
+                        RollupSeries buckets = c.next(resolutionMs);
+                        if (rows.get(at)) {
+                            out.add(new LabeledRollup(labels.get(at), buckets));
+                        }
                     }
+                    row = rows.nextSetBit(to + 1);
                 }
                 first += count;
             }
