@@ -7,7 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.storage.RetentionPolicy;
+import io.sextant.storage.SextantException;
+import io.sextant.storage.block.Compactor;
 import io.sextant.storage.head.StoreOptions;
+import io.sextant.storage.text.Durations;
 import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,6 +120,8 @@ public final class ConfigLoader {
             }
         }
         SextantConfig config = build(values);
+        checkObjectStore(config);
+        requireRollupsCanBeBuilt(config.retention(), config.storage().outOfOrderWindow());
         return printConfig ? new PrintConfig(toYaml(values)) : new Run(config, Optional.ofNullable(configFile));
     }
 
@@ -239,6 +244,40 @@ public final class ConfigLoader {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /**
+     * The object store's settings only make sense together (an S3 type needs a bucket, an endpoint must be a
+     * URI): checked here so that a bad combination is a configuration error, before anything is opened.
+     */
+    private static void checkObjectStore(SextantConfig config) throws ConfigException {
+        try {
+            config.objectStore().toConfig(config.storage().dataDir());
+        } catch (SextantException | IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * The cold tier rolls up a 2h window once it is compacted, after the out-of-order window has passed its end;
+     * raw blocks deleted before then would never reach the rollups. This is the floor, not a comfortable margin.
+     */
+    private static void requireRollupsCanBeBuilt(RetentionPolicy retention, Duration ooo) throws ConfigException {
+        Duration floor = Duration.ofMillis(Compactor.WINDOWS[0]).plus(ooo);
+        String why = " must be at least the 2h compaction window plus " + Option.OUT_OF_ORDER_WINDOW.key + " ("
+                + Durations.format(floor) + "): raw blocks would be deleted before they are rolled up";
+        Duration raw = retention.defaults().get(RetentionPolicy.Tier.RAW);
+        if (raw.compareTo(floor) < 0) {
+            throw new ConfigException(Option.RETENTION.key + " (" + Durations.format(raw) + ")" + why);
+        }
+        for (Map.Entry<String, Map<RetentionPolicy.Tier, Duration>> t :
+                retention.tenants().entrySet()) {
+            Duration d = t.getValue().get(RetentionPolicy.Tier.RAW);
+            if (d != null && d.compareTo(floor) < 0) {
+                throw new ConfigException(Option.TENANT_RETENTION.key + " for tenant " + t.getKey() + ": raw ("
+                        + Durations.format(d) + ")" + why);
+            }
+        }
     }
 
     private static SextantConfig build(Map<Option, Object> v) {

@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.promql.eval.EngineOptions;
 import io.sextant.promql.parser.ParserOptions;
+import io.sextant.storage.ErrorCode;
 import io.sextant.storage.RetentionPolicy;
+import io.sextant.storage.SextantException;
 import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.object.ObjectStoreConfig;
 import io.sextant.storage.object.S3Settings;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -80,7 +83,7 @@ public record SextantConfig(
                                     localDir.isEmpty() ? dataDir.resolve("objects") : Path.of(localDir));
                         case S3 ->
                             ObjectStoreConfig.s3(new S3Settings(
-                                    s3Endpoint.isEmpty() ? null : URI.create(s3Endpoint),
+                                    s3Endpoint.isEmpty() ? null : endpoint(s3Endpoint),
                                     s3Region,
                                     s3Bucket.isEmpty() ? null : s3Bucket,
                                     s3Prefix,
@@ -89,6 +92,16 @@ public record SextantConfig(
                                     s3SecretKey.isEmpty() ? null : s3SecretKey));
                     };
             return c.withCache(dataDir.resolve("cache"), cacheMaxBytes);
+        }
+
+        private static URI endpoint(String value) {
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw new SextantException(
+                        ErrorCode.BAD_DATA,
+                        "object-store.s3.endpoint is not a URI: \"" + value + "\" (" + e.getReason() + ")");
+            }
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.promql.eval.EngineOptions;
 import io.sextant.promql.parser.ParserOptions;
+import io.sextant.storage.RetentionPolicy;
 import io.sextant.storage.head.StoreOptions;
 import io.sextant.storage.wal.WalOptions;
 import java.io.IOException;
@@ -74,6 +75,12 @@ class ConfigLoaderTest {
         return ((ConfigLoader.Run) c).config();
     }
 
+    private static String[] with(List<String> extra, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(extra);
+        return all.toArray(String[]::new);
+    }
+
     private Path yaml(String text) throws IOException {
         Path f = dir.resolve("sextant.yml");
         Files.writeString(f, text);
@@ -120,12 +127,17 @@ class ConfigLoaderTest {
         SextantConfig defaults = run();
         for (Option o : Option.values()) {
             String value = OTHER_VALUES.get(o);
-            SextantConfig byFlag = run(o.flag, value);
-            SextantConfig byFlagEquals = run(o.flag + "=" + value);
-            SextantConfig byKey = run("--config", yaml(nested(o.key, value)).toString());
+            // an S3 store is refused without its bucket; the bucket alone changes nothing while the type is local
+            List<String> needs = o == Option.OBJECT_STORE_TYPE
+                    ? List.of(Option.OBJECT_STORE_S3_BUCKET.flag, OTHER_VALUES.get(Option.OBJECT_STORE_S3_BUCKET))
+                    : List.of();
+            SextantConfig byFlag = run(with(needs, o.flag, value));
+            SextantConfig byFlagEquals = run(with(needs, o.flag + "=" + value));
+            SextantConfig byKey =
+                    run(with(needs, "--config", yaml(nested(o.key, value)).toString()));
             assertThat(byFlag)
                     .as(o.flag)
-                    .isNotEqualTo(defaults)
+                    .isNotEqualTo(run(with(needs)))
                     .isEqualTo(byFlagEquals)
                     .isEqualTo(byKey);
         }
@@ -136,10 +148,19 @@ class ConfigLoaderTest {
         Path data = Path.of("/var/lib/sextant");
         assertThat(run().objectStore().toConfig(data).localDir()).isEqualTo(data.resolve("objects"));
         assertThat(run().objectStore().toConfig(data).cacheDir()).isEqualTo(data.resolve("cache"));
-        SextantConfig noBucket = run("--object-store.type", "s3");
-        assertThatThrownBy(() -> noBucket.objectStore().toConfig(data)).hasMessageContaining("object-store.s3.bucket");
-        assertThatThrownBy(() -> run("--object-store.type", "gcs").objectStore().toConfig(data))
+        // refused when the configuration is read, before anything is opened (Main exits with status 2)
+        assertThatThrownBy(() -> run("--object-store.type", "s3"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("object-store.s3.bucket");
+        assertThatThrownBy(() -> run("--object-store.type", "gcs"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("object-store.type");
+        assertThatThrownBy(() -> run(
+                        "--object-store.type", "s3",
+                        "--object-store.s3.bucket", "metrics",
+                        "--object-store.s3.endpoint", "http://[broken"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("object-store.s3.endpoint");
         SextantConfig s3 = run(
                 "--object-store.type", "s3",
                 "--object-store.s3.bucket", "metrics",
@@ -226,6 +247,27 @@ class ConfigLoaderTest {
         assertThat(printed).contains("secret-key: <hidden>").doesNotContain(secret);
         String restored = printed.replace("secret-key: <hidden>", "secret-key: " + secret);
         assertThat(run("--config", yaml(restored).toString())).isEqualTo(fromFlags);
+    }
+
+    @Test
+    void rawRetentionMustOutliveTheWindowThatIsRolledUp() throws ConfigException {
+        assertThatThrownBy(() -> run("--retention", "2h"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "storage.retention (2h) must be at least the 2h compaction window plus"
+                                + " storage.out-of-order-window (2h10m): raw blocks would be deleted before they are rolled up");
+        assertThatThrownBy(() -> run("--ooo-window", "6h", "--retention", "7h"))
+                .hasMessageContaining("storage.retention (7h)")
+                .hasMessageContaining("(8h)");
+        assertThatThrownBy(() -> run("--tenant-retention", "acme:raw=90m"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("storage.tenant-retention for tenant acme: raw (1h30m)");
+        assertThat(run("--retention", "3h").retention().retention("any", RetentionPolicy.Tier.RAW))
+                .isEqualTo(Duration.ofHours(3));
+        assertThat(run("--tenant-retention", "acme:5m=1h")
+                        .retention()
+                        .retention("acme", RetentionPolicy.Tier.FIVE_MINUTES))
+                .isEqualTo(Duration.ofHours(1));
     }
 
     @Test
